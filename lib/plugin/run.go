@@ -1,0 +1,243 @@
+package plugin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	flags "github.com/jessevdk/go-flags"
+
+	"github.com/msgstore-plugins/msgstore/lib/units"
+)
+
+// Version is set at build time with
+// -ldflags "-X github.com/msgstore-plugins/msgstore/lib/plugin.Version=1.2.3".
+var Version = "dev"
+
+// Spec describes a plugin binary.
+type Spec struct {
+	Name        string   // binary name, e.g. check_msgstore_disk
+	Service     string   // line-1 service name, e.g. MSGSTORE_DISK
+	Description string   // what the plugin checks, for --help and man pages
+	Examples    []string // command lines shown at the end of --help
+	Timeout     int      // default timeout in seconds (DefaultTimeout if 0)
+	Options     Options  // pointer to the plugin's options struct
+	// Check does the work. It never prints and never exits.
+	Check func(env *Env) (*Result, error)
+}
+
+// Env is what a running check gets besides its options.
+type Env struct {
+	Now     time.Time           // when the run started
+	Getenv  func(string) string // the process environment
+	Verbose int                 // -v count, 0-3
+	Timeout time.Duration       // the effective timeout
+	Stderr  io.Writer           // for -vvv debugging only; Nagios ignores it
+	ctx     context.Context     // cancelled at the timeout
+	mu      sync.Mutex          // guards stage and hooks
+	stage   string              // what the check is doing now
+	hooks   []func()            // run when the watchdog fires
+	cancel  context.CancelFunc  // cancels ctx
+}
+
+// Stage records what the check is doing, for the watchdog's message
+// "timed out after 10s while <stage>".
+func (e *Env) Stage(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	e.mu.Lock()
+	e.stage = s
+	e.mu.Unlock()
+}
+
+func (e *Env) currentStage() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stage == "" {
+		return "starting"
+	}
+	return e.stage
+}
+
+// Context is cancelled when the timeout expires.
+func (e *Env) Context() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
+}
+
+// OnTimeout registers fn to run when the watchdog fires, before the plugin
+// prints UNKNOWN and exits (e.g. to kill a child's process group).
+func (e *Env) OnTimeout(fn func()) {
+	e.mu.Lock()
+	e.hooks = append(e.hooks, fn)
+	e.mu.Unlock()
+}
+
+func (e *Env) fireTimeout() {
+	if e.cancel != nil {
+		e.cancel()
+	}
+	e.mu.Lock()
+	hooks := append([]func(){}, e.hooks...)
+	e.mu.Unlock()
+	for _, h := range hooks {
+		h()
+	}
+}
+
+// NewTestEnv returns an Env for calling a check in-process.
+func NewTestEnv(now time.Time, getenv func(string) string) *Env {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return &Env{Now: now, Getenv: getenv, Timeout: DefaultTimeout * time.Second, Stderr: io.Discard}
+}
+
+// Main runs the plugin as a process: it parses os.Args, runs the check under
+// the watchdog and exits with the state's code. It never returns.
+func Main(spec Spec) {
+	code := Execute(spec, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	os.Exit(code)
+}
+
+// Execute runs the plugin with args, writes its output to stdout and
+// returns the exit code. When the timeout expires it returns at once with
+// UNKNOWN, leaving the check's goroutine behind: Main then exits, which ends
+// it even if it is blocked in a system call.
+func Execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	r, env := parseAndRun(spec, args, stderr, getenv)
+	out := Render(spec.Service, r)
+	if env == nil {
+		// Help and version output is not a check result.
+		out = r.Summary
+		if !strings.HasSuffix(out, "\n") {
+			out += "\n"
+		}
+	}
+	io.WriteString(stdout, out)
+	return int(r.Status)
+}
+
+// parseAndRun returns the result to print and the Env of the run (nil when
+// the result is help or version text to print as it is).
+func parseAndRun(spec Spec, args []string, stderr io.Writer, getenv func(string) string) (*Result, *Env) {
+	parser := newParser(spec)
+	rest, err := parser.ParseArgs(args)
+	if err != nil {
+		var fe *flags.Error
+		if errors.As(err, &fe) && fe.Type == flags.ErrHelp {
+			return &Result{Status: UNKNOWN, Summary: helpText(spec, parser)}, nil
+		}
+		return usageError(spec, oneLineError(err)), &Env{}
+	}
+	common := spec.Options.CommonOptions()
+	if common.Version {
+		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("%s %s (msgstore plugins)", spec.Name, Version)}, nil
+	}
+	if len(rest) > 0 {
+		return usageError(spec, fmt.Sprintf("unexpected argument %q: this plugin takes options only", rest[0])), &Env{}
+	}
+	timeout := time.Duration(common.Timeout)
+	if timeout <= 0 {
+		return usageError(spec, "--timeout must be greater than 0"), &Env{}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env := &Env{Now: time.Now(), Getenv: getenv, Verbose: common.VerboseLevel(), Timeout: timeout, Stderr: stderr, ctx: ctx, cancel: cancel}
+	return runWithWatchdog(spec, env), env
+}
+
+func usageError(spec Spec, msg string) *Result {
+	return &Result{Status: UNKNOWN, Summary: msg + " (see " + spec.Name + " --help)"}
+}
+
+// oneLineError keeps the first line of a go-flags error.
+func oneLineError(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// runWithWatchdog runs the check in its own goroutine and waits for it or
+// for the timeout, whichever comes first.
+func runWithWatchdog(spec Spec, env *Env) *Result {
+	done := make(chan *Result, 1)
+	go func() { done <- runRecovered(spec, env) }()
+	timer := time.NewTimer(env.Timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r
+	case <-timer.C:
+		stage := env.currentStage()
+		env.fireTimeout()
+		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("timed out after %s while %s", units.FormatAge(env.Timeout), stage)}
+	}
+}
+
+// runRecovered turns a panic into UNKNOWN with one line: no Go trace on
+// stdout. With -vvv the trace goes to stderr.
+func runRecovered(spec Spec, env *Env) (res *Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			if env.Verbose >= 3 && env.Stderr != nil {
+				fmt.Fprintf(env.Stderr, "panic: %v\n%s", p, debug.Stack())
+			}
+			res = &Result{Status: UNKNOWN, Summary: fmt.Sprintf("internal error while %s: %v", env.currentStage(), p)}
+		}
+	}()
+	r, err := spec.Check(env)
+	if err != nil {
+		return failureResult(err)
+	}
+	if r == nil {
+		return &Result{Status: UNKNOWN, Summary: "internal error: the check returned no result"}
+	}
+	return r
+}
+
+// newParser builds the go-flags parser. go-flags prints nothing itself
+// (PrintErrors off): errors become our own one-line UNKNOWN on stdout.
+func newParser(spec Spec) *flags.Parser {
+	p := flags.NewNamedParser(spec.Name, flags.HelpFlag|flags.PassDoubleDash)
+	p.ShortDescription = spec.Description
+	p.LongDescription = spec.Description
+	if _, err := p.AddGroup("Options", "", spec.Options); err != nil {
+		panic(fmt.Sprintf("%s: bad options struct: %v", spec.Name, err))
+	}
+	timeout := spec.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	if o := p.FindOptionByLongName("timeout"); o != nil {
+		o.Default = []string{fmt.Sprint(timeout)}
+	}
+	return p
+}
+
+// NewParser exposes the option parser (for man pages and tests).
+func NewParser(spec Spec) *flags.Parser { return newParser(spec) }
+
+func helpText(spec Spec, p *flags.Parser) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s (msgstore plugins)\n\n", spec.Name, Version)
+	p.WriteHelp(&b)
+	if len(spec.Examples) > 0 {
+		b.WriteString("\nExamples:\n")
+		for _, e := range spec.Examples {
+			fmt.Fprintf(&b, "  %s\n", e)
+		}
+	}
+	b.WriteString("\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also --help, --version, bad options, timeout).\n")
+	return b.String()
+}
