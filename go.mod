@@ -7,4 +7,4 @@ require (
 	github.com/olorin/nagiosplugin v1.2.0
 )
 
-require golang.org/x/sys v0.21.0 // indirect
+require golang.org/x/sys v0.21.0

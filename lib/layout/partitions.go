@@ -1,0 +1,123 @@
+package layout
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Partition is one message store partition.
+type Partition struct {
+	Nick   string // nickname, e.g. "primary"
+	Path   string // directory
+	Source string // where it was found: "--partition", "msg.conf" or "store root"
+}
+
+// partitionKey matches store.partition.<nick>.path.
+var partitionKey = regexp.MustCompile(`^store\.partition\.([^.]+)\.path$`)
+
+// Partitions lists the store partitions: the --partition options if any
+// (each NICK=PATH, a PATH, or a NICK known from msg.conf or the store root),
+// else the store.partition.<nick>.path settings of msg.conf, else the
+// directories in STORE_ROOT/partition.
+func (l *Layout) Partitions(options []string, conf Conf) ([]Partition, error) {
+	fromConf := confPartitions(conf)
+	if len(options) > 0 {
+		return l.optionPartitions(options, fromConf)
+	}
+	if len(fromConf) > 0 {
+		return fromConf, nil
+	}
+	return l.rootPartitions()
+}
+
+func confPartitions(conf Conf) []Partition {
+	var ps []Partition
+	for k, v := range conf {
+		if m := partitionKey.FindStringSubmatch(k); m != nil && v != "" {
+			ps = append(ps, Partition{Nick: m[1], Path: v, Source: "msg.conf"})
+		}
+	}
+	sortPartitions(ps)
+	return ps
+}
+
+func (l *Layout) rootPartitions() ([]Partition, error) {
+	dir := filepath.Join(l.StoreRoot, "partition")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("no partitions configured in %s and cannot list %s: %s", l.MsgConfPath(), dir, errText(err))
+	}
+	var ps []Partition
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			ps = append(ps, Partition{Nick: e.Name(), Path: p, Source: "store root"})
+		}
+	}
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("no partitions configured in %s and none in %s", l.MsgConfPath(), dir)
+	}
+	sortPartitions(ps)
+	return ps, nil
+}
+
+func (l *Layout) optionPartitions(options []string, fromConf []Partition) ([]Partition, error) {
+	var ps []Partition
+	for _, opt := range splitList(options) {
+		p, err := l.optionPartition(opt, fromConf)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, nil
+}
+
+func (l *Layout) optionPartition(opt string, fromConf []Partition) (Partition, error) {
+	if nick, path, ok := strings.Cut(opt, "="); ok {
+		if nick == "" || path == "" {
+			return Partition{}, fmt.Errorf("invalid --partition %q: expected NICK=PATH, PATH or NICK", opt)
+		}
+		return Partition{Nick: nick, Path: path, Source: "--partition"}, nil
+	}
+	if strings.ContainsRune(opt, '/') {
+		return Partition{Nick: filepath.Base(filepath.Clean(opt)), Path: opt, Source: "--partition"}, nil
+	}
+	for _, p := range fromConf {
+		if p.Nick == opt {
+			return p, nil
+		}
+	}
+	path := filepath.Join(l.StoreRoot, "partition", opt)
+	if _, err := os.Stat(path); err == nil {
+		return Partition{Nick: opt, Path: path, Source: "store root"}, nil
+	}
+	return Partition{}, fmt.Errorf("unknown partition %q: not in %s nor in %s (give NICK=PATH)", opt, l.MsgConfPath(), filepath.Join(l.StoreRoot, "partition"))
+}
+
+// splitList expands comma-separated option values.
+func splitList(options []string) []string {
+	var out []string
+	for _, o := range options {
+		for _, part := range strings.Split(o, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+// sortPartitions puts primary first, then the others by nickname.
+func sortPartitions(ps []Partition) {
+	sort.Slice(ps, func(i, j int) bool {
+		if (ps[i].Nick == "primary") != (ps[j].Nick == "primary") {
+			return ps[i].Nick == "primary"
+		}
+		return ps[i].Nick < ps[j].Nick
+	})
+}

@@ -1,0 +1,35 @@
+// Command mksample materialises the sample Messaging Server of
+// testdata/sample into a directory, healthy as of now, for `make demo` and
+// for trying the plugins by hand:
+//
+//	go run ./tools/mksample -o build/sample
+//	check_msgstore_disk -B build/sample/opt/SUNWmsgsr
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/fixture"
+)
+
+func main() {
+	out := flag.String("o", "build/sample", "directory to create (must not exist)")
+	flag.Parse()
+	if _, err := os.Stat(*out); err == nil {
+		fmt.Fprintf(os.Stderr, "mksample: %s exists; remove it first\n", *out)
+		os.Exit(1)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "mksample:", err)
+		os.Exit(1)
+	}
+	s, err := fixture.Materialize(*out, time.Now())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mksample:", err)
+		os.Exit(1)
+	}
+	fmt.Println(s.Base())
+}
