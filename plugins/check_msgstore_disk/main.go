@@ -4,6 +4,9 @@
 // Space", Administration Guide 20.14.1.1).
 package main
 
-import "github.com/msgstore-plugins/msgstore/lib/plugin"
+import (
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
+	"github.com/msgstore-plugins/msgstore/plugins/check_msgstore_disk/disk"
+)
 
-func main() { plugin.Main(newSpec(&options{}, defaultProbe)) }
+func main() { plugin.Main(disk.Spec()) }

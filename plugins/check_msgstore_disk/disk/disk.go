@@ -1,4 +1,7 @@
-package main
+// Package disk is check_msgstore_disk: free space and inodes of the message
+// store partitions, the mboxlist database directory and the MTA queue
+// ("Check Hardware Space", Administration Guide 20.14.1.1).
+package disk
 
 import (
 	"errors"
@@ -35,6 +38,10 @@ type probe struct {
 }
 
 var defaultProbe = probe{stat: fsstat.Stat, device: fsstat.Device}
+
+// Spec returns the plugin with fresh default options; check_msgstore_disk's
+// main and the check_msgstore aggregate both run it.
+func Spec() plugin.Spec { return newSpec(&options{}, defaultProbe) }
 
 func newSpec(o *options, p probe) plugin.Spec {
 	return plugin.Spec{
