@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
@@ -17,6 +18,7 @@ import (
 
 func main() {
 	out := flag.String("o", "build/sample", "directory to create (must not exist)")
+	broken := flag.Bool("broken", false, "break the sample the ways each plugin detects")
 	flag.Parse()
 	if _, err := os.Stat(*out); err == nil {
 		fmt.Fprintf(os.Stderr, "mksample: %s exists; remove it first\n", *out)
@@ -26,10 +28,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mksample:", err)
 		os.Exit(1)
 	}
-	s, err := fixture.Materialize(*out, time.Now())
+	abs, err := filepath.Abs(*out)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mksample:", err)
 		os.Exit(1)
+	}
+	s, err := fixture.Materialize(abs, time.Now())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mksample:", err)
+		os.Exit(1)
+	}
+	if *broken {
+		breakServer(s)
 	}
 	fmt.Println(s.Base())
 }

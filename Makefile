@@ -1,0 +1,55 @@
+# msgstore plugins: Nagios/Icinga plugins for the Messaging Server message store.
+#
+#   make demo    build every plugin and run it on the bundled sample server
+#   make test    vet, gofmt and all tests (unit, built binaries, real daemons)
+#   make build   build the plugins into build/bin
+
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X github.com/msgstore-plugins/msgstore/lib/plugin.Version=$(VERSION)
+PLUGINS  := $(sort $(notdir $(wildcard plugins/check_*)))
+BUILD    := build
+BIN      := $(BUILD)/bin
+
+.PHONY: all build test vet fmt-check unit demo deps clean fuzz
+
+all: build
+
+build:
+	@mkdir -p $(BIN)
+	@for p in $(PLUGINS); do \
+		echo "go build $$p"; \
+		$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$p ./plugins/$$p || exit 1; \
+	done
+
+# deps installs what the tests compare against and run inside (Debian
+# packages); it does nothing when they are there or when not root.
+deps:
+	@scripts/deps.sh
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+unit:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+test: deps vet fmt-check unit
+
+demo: build
+	@scripts/demo.sh $(BIN)
+
+# fuzz runs every fuzz target for FUZZTIME each (default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	@scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -rf $(BUILD) dist
+
+# Packaging, installation, cross builds, man pages and benchmarks live in
+# their own makefiles.
+-include mk/*.mk

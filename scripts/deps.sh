@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian packages the tests need: the standard plugins we are
+# compared against and the monitoring daemons the end-to-end tests run.
+# Without root (a developer's laptop) it only says what is missing; the
+# tests then skip with the package's name. Under CI every one is required.
+set -eu
+PKGS="monitoring-plugins-basic nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin ${EXTRA_DEBS:-}"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: not installed:$missing (tests that need them will be skipped)"
+	exit 0
+fi
+echo "deps: apt-get install$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# Daemons must not start on installation: the tests start their own.
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
