@@ -1,0 +1,80 @@
+// Package procinfo says what program a process id belongs to, read from
+// /proc (Linux: comm, exe, cmdline, stat; Solaris and illumos: psinfo),
+// never by matching a substring of ps output. Process checks use it to tell
+// a live daemon from a pid that the kernel has since given to another
+// program.
+package procinfo
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+)
+
+// ErrNoProcess means no process has the pid (it exited and was reaped).
+var ErrNoProcess = errors.New("no such process")
+
+// ErrUnsupported means this platform has no /proc the package can read.
+var ErrUnsupported = errors.New("process lookup is not supported on this platform")
+
+// Info is what /proc says about one process.
+type Info struct {
+	Pid    int
+	PPid   int    // parent pid (0 when unknown)
+	Name   string // kernel's command name: Linux comm (15 chars at most), Solaris pr_fname
+	Exe    string // executable path (Linux /proc/pid/exe; "" when unreadable)
+	Argv0  string // first word of the command line ("" when unreadable or empty)
+	Zombie bool   // exited but not yet reaped by its parent
+}
+
+// Names returns the distinct program names the process goes by: its
+// command name and the base names of its executable and argv[0].
+func (i Info) Names() []string {
+	var out []string
+	add := func(s string) {
+		if s == "" {
+			return
+		}
+		for _, o := range out {
+			if o == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	add(i.Name)
+	add(baseName(i.Exe))
+	add(baseName(i.Argv0))
+	return out
+}
+
+// Is reports whether the process runs the program called name: its command
+// name or its executable's base name equals name. argv[0] counts only when
+// neither of those could be read, since a process can write any argv[0].
+// The kernel truncates command names (Linux to 15 bytes, Solaris to 15), so
+// a long name matches its truncated form.
+func (i Info) Is(name string) bool {
+	if name == "" {
+		return false
+	}
+	if i.Name != "" && (i.Name == name || len(i.Name) == 15 && strings.HasPrefix(name, i.Name)) {
+		return true
+	}
+	if i.Exe != "" {
+		return baseName(i.Exe) == name
+	}
+	if i.Name == "" {
+		return baseName(i.Argv0) == name
+	}
+	return false
+}
+
+// baseName is the last element of a path; Linux marks an executable that
+// was replaced or removed after exec with " (deleted)".
+func baseName(p string) string {
+	p = strings.TrimSuffix(p, " (deleted)")
+	if p == "" {
+		return ""
+	}
+	return filepath.Base(p)
+}
