@@ -77,6 +77,7 @@ func TestExecute(t *testing.T) {
 		{"at range", []string{"-c=@"}, 3, "TEST UNKNOWN - ", "invalid range"},
 		{"unknown option", []string{"--frobnicate"}, 3, "TEST UNKNOWN - unknown flag `frobnicate'", "--help"},
 		{"missing value", []string{"--value"}, 3, "TEST UNKNOWN - expected argument for flag", ""},
+		{"percent in value", []string{"--mode", "-5%"}, 3, "TEST UNKNOWN - expected argument for flag `--mode', but got option `-5%'", ""},
 		{"positional", []string{"foo"}, 3, "TEST UNKNOWN - unexpected argument \"foo\"", ""},
 		{"zero timeout", []string{"-t", "0"}, 3, "TEST UNKNOWN - --timeout must be greater than 0", ""},
 		{"bad timeout", []string{"-t", "soon"}, 3, "TEST UNKNOWN - invalid argument for flag `-t, --timeout'", ""},

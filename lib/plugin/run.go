@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -159,9 +160,14 @@ func usageError(spec Spec, msg string) *Result {
 	return &Result{Status: UNKNOWN, Summary: msg + " (see " + spec.Name + " --help)"}
 }
 
-// oneLineError keeps the first line of a go-flags error.
+// fmtMissing is what fmt makes of a stray "%c" with no argument.
+var fmtMissing = regexp.MustCompile(`%!(.)\(MISSING\)`)
+
+// oneLineError keeps the first line of a go-flags error. go-flags passes
+// some messages through a format function a second time, so a '%' in the
+// user's value or in our error text comes out as "%!c(MISSING)": undo that.
 func oneLineError(err error) string {
-	s := err.Error()
+	s := fmtMissing.ReplaceAllString(err.Error(), "%$1")
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}

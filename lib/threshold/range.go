@@ -82,9 +82,11 @@ func (r *Range) UnmarshalFlag(s string) error {
 	return nil
 }
 
-// IsValidValue lets go-flags accept a value that starts with a dash, so that
-// "-w -10:-2" works as well as "-w=-10:-2".
-func (r *Range) IsValidValue(s string) error { return validateRange(s) }
+// IsValidValue lets go-flags take a value that starts with a dash, so that
+// "-w -10:-2" works as well as "-w=-10:-2". It accepts everything: the
+// error then comes from UnmarshalFlag, which go-flags reports with the
+// option's name ("invalid argument for flag `-w, --warning'").
+func (r *Range) IsValidValue(string) error { return nil }
 
 // MarshalFlag implements go-flags' Marshaler (used for defaults in --help).
 func (r Range) MarshalFlag() (string, error) { return r.raw, nil }

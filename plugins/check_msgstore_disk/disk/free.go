@@ -88,3 +88,11 @@ func (s *inodeThreshold) UnmarshalFlag(v string) error {
 }
 
 func (s inodeThreshold) MarshalFlag() (string, error) { return s.raw, nil }
+
+// IsValidValue lets go-flags hand a value starting with '-' to
+// UnmarshalFlag, so that "-W -5%" is reported as a bad percentage of -W,
+// not as a missing argument.
+func (s *spaceThreshold) IsValidValue(string) error { return nil }
+
+// IsValidValue: see spaceThreshold.IsValidValue.
+func (s *inodeThreshold) IsValidValue(string) error { return nil }
