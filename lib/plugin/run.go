@@ -46,12 +46,14 @@ type Env struct {
 	stage   string              // what the check is doing now
 	hooks   []func()            // run when the watchdog fires
 	cancel  context.CancelFunc  // cancels ctx
+	parent  *Env                // set for a check run inside another
 }
 
 // Stage records what the check is doing, for the watchdog's message
 // "timed out after 10s while <stage>".
 func (e *Env) Stage(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
+	e = e.root()
 	e.mu.Lock()
 	e.stage = s
 	e.mu.Unlock()
@@ -77,6 +79,7 @@ func (e *Env) Context() context.Context {
 // OnTimeout registers fn to run when the watchdog fires, before the plugin
 // prints UNKNOWN and exits (e.g. to kill a child's process group).
 func (e *Env) OnTimeout(fn func()) {
+	e = e.root()
 	e.mu.Lock()
 	e.hooks = append(e.hooks, fn)
 	e.mu.Unlock()
