@@ -22,6 +22,10 @@ type Result struct {
 	Summary string
 	Lines   []Line
 	Perf    []Perf
+	// Text, when set, is printed as it is instead of the Nagios rendering:
+	// for output meant for people or scripts (a table, JSON). The exit code
+	// is still Status.
+	Text string
 }
 
 // Add appends a long-output line and raises the overall state to s.

@@ -119,6 +119,9 @@ func Main(spec Spec) {
 func Execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	r, env := parseAndRun(spec, args, stderr, getenv)
 	out := Render(spec.Service, r)
+	if r.Text != "" {
+		out = r.Text
+	}
 	if env == nil {
 		// Help and version output is not a check result.
 		out = r.Summary

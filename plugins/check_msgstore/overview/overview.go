@@ -1,0 +1,256 @@
+// Package overview is check_msgstore: every msgstore check in one process,
+// with their default or given options, summarised as a table for people,
+// one plugin output for Nagios/NRPE, or JSON for scripts. It reuses the
+// checks' code through their Spec functions; it runs no other binary.
+package overview
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
+)
+
+type options struct {
+	plugin.Common
+	StoreRoot string   `long:"store-root" value-name:"DIR" description:"store root passed to the checks that take one (default: BASE/data/store)"`
+	StateDir  string   `long:"state-dir" value-name:"DIR" description:"state directory passed to the checks that keep state (default: each check's own default)"`
+	Checks    []string `long:"check" value-name:"NAME" description:"run only these checks (repeatable or comma list); names: see below"`
+	Skip      []string `long:"skip" value-name:"NAME" description:"leave these checks out (repeatable or comma list)"`
+	With      []string `long:"with" value-name:"NAME=ARGS" description:"options for one check, as on its own command line, e.g. --with 'disk=-w 20% -c 10%' (repeatable)"`
+	Format    string   `long:"format" value-name:"FORMAT" default:"auto" choice:"auto" choice:"nagios" choice:"table" choice:"json" description:"output: nagios (line 1 + long output + perfdata), table (for people), json (for scripts); auto is table on a terminal, else nagios"`
+	JSON      bool     `long:"json" description:"same as --format=json"`
+	NoColor   bool     `long:"no-color" description:"no colours in the table (also when $NO_COLOR is set)"`
+}
+
+// Spec returns check_msgstore with fresh default options.
+func Spec() plugin.Spec {
+	o := &options{}
+	return plugin.Spec{
+		Name:    "check_msgstore",
+		Service: "MSGSTORE",
+		Description: "Runs every msgstore check (" + strings.Join(checkNames(), ", ") + ") in one process with " +
+			"their default options, or those given with --with, and reports the worst state. In a terminal it " +
+			"prints a table; for Nagios/NRPE one line with the worst state, one long-output line per check and " +
+			"the perfdata of all checks (labels prefixed with the check's name); --json for scripts.",
+		Examples: []string{
+			"check_msgstore -B /opt/sun/comms/messaging64",
+			"check_msgstore --format=nagios --skip folders",
+			"check_msgstore --with 'disk=-w 20% -c 10%' --with 'dblogs=-w 4 -c 8' --json",
+		},
+		Timeout: 30,
+		Options: o,
+		Check:   func(env *plugin.Env) (*plugin.Result, error) { return run(env, o) },
+	}
+}
+
+func checkNames() []string {
+	names := make([]string, len(registry))
+	for i, c := range registry {
+		names[i] = c.name
+	}
+	return names
+}
+
+// outcome is one check's result in the overview.
+type outcome struct {
+	check    check
+	plugin   string
+	service  string
+	result   *plugin.Result
+	duration time.Duration
+}
+
+func run(env *plugin.Env, o *options) (*plugin.Result, error) {
+	selected, err := selectChecks(o.Checks, o.Skip)
+	if err != nil {
+		return nil, plugin.Unknownf("%v", err)
+	}
+	with, err := parseWith(o.With)
+	if err != nil {
+		return nil, plugin.Unknownf("%v", err)
+	}
+	var outs []outcome
+	for _, c := range selected {
+		outs = append(outs, runOne(env, o, c, with[c.name]))
+	}
+	res := aggregate(outs)
+	switch format(o) {
+	case "json":
+		res.Text = renderJSON(res, outs)
+	case "table":
+		res.Text = renderTable(res, outs, useColor(o, env))
+	}
+	return res, nil
+}
+
+func format(o *options) string {
+	if o.JSON {
+		return "json"
+	}
+	if o.Format == "auto" || o.Format == "" {
+		if isTerminal(os.Stdout) {
+			return "table"
+		}
+		return "nagios"
+	}
+	return o.Format
+}
+
+// isTerminal reports whether f is a character device (a terminal); Nagios,
+// NRPE and Icinga 2 always give plugins a pipe.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func useColor(o *options, env *plugin.Env) bool {
+	return !o.NoColor && env.Getenv("NO_COLOR") == "" && env.Getenv("TERM") != "dumb"
+}
+
+func selectChecks(only, skip []string) ([]check, error) {
+	known := map[string]bool{}
+	for _, c := range registry {
+		known[c.name] = true
+	}
+	want, drop := map[string]bool{}, map[string]bool{}
+	for _, set := range []struct {
+		names []string
+		into  map[string]bool
+	}{{only, want}, {skip, drop}} {
+		for _, n := range splitList(set.names) {
+			if !known[n] {
+				return nil, fmt.Errorf("unknown check %q (known: %s)", n, strings.Join(checkNames(), ", "))
+			}
+			set.into[n] = true
+		}
+	}
+	var out []check
+	for _, c := range registry {
+		if (len(want) == 0 || want[c.name]) && !drop[c.name] {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no check left to run")
+	}
+	return out, nil
+}
+
+func splitList(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// parseWith reads --with NAME=ARGS; ARGS are split on white space (no
+// shell quoting: values with spaces cannot be given here).
+func parseWith(ws []string) (map[string][]string, error) {
+	m := map[string][]string{}
+	known := map[string]bool{}
+	for _, c := range registry {
+		known[c.name] = true
+	}
+	for _, w := range ws {
+		name, args, ok := strings.Cut(w, "=")
+		name = strings.TrimSpace(name)
+		if !ok || !known[name] {
+			return nil, fmt.Errorf("invalid --with %q: expected NAME=ARGS with NAME one of %s", w, strings.Join(checkNames(), ", "))
+		}
+		m[name] = append(m[name], strings.Fields(args)...)
+	}
+	return m, nil
+}
+
+// runOne parses the check's options (the common ones from the overview,
+// then --with) and runs it under the overview's watchdog.
+func runOne(env *plugin.Env, o *options, c check, extra []string) outcome {
+	spec := c.spec()
+	out := outcome{check: c, plugin: spec.Name, service: spec.Service}
+	args := commonArgs(spec, o)
+	args = append(args, extra...)
+	start := time.Now()
+	if err := plugin.ParseOptions(spec, args); err != nil {
+		out.result = &plugin.Result{Status: plugin.UNKNOWN, Summary: err.Error()}
+		return out
+	}
+	env.Stage("running %s", c.name)
+	out.result = plugin.RunCheck(spec, env.SubEnv(o.VerboseLevel()))
+	out.duration = time.Since(start)
+	return out
+}
+
+// commonArgs passes the overview's -B, --store-root and --state-dir to the
+// checks that take them.
+func commonArgs(spec plugin.Spec, o *options) []string {
+	p := plugin.NewParser(spec)
+	var args []string
+	if o.Base != "" {
+		args = append(args, "--base="+o.Base)
+	}
+	if o.StoreRoot != "" && p.FindOptionByLongName("store-root") != nil {
+		args = append(args, "--store-root="+o.StoreRoot)
+	}
+	if o.StateDir != "" && p.FindOptionByLongName("state-dir") != nil {
+		args = append(args, "--state-dir="+o.StateDir)
+	}
+	return args
+}
+
+// aggregate builds the Nagios result: the worst state, one line per check,
+// and every check's perfdata with its labels prefixed by the check's name.
+func aggregate(outs []outcome) *plugin.Result {
+	res := &plugin.Result{}
+	counts := map[plugin.Status]int{}
+	for _, o := range outs {
+		r := o.result
+		res.Add(r.Status, "%s: %s", o.check.name, firstLine(r))
+		counts[r.Status]++
+		for _, p := range r.Perf {
+			p.Label = o.check.name + "." + p.Label
+			res.AddPerf(p)
+		}
+	}
+	res.Summary = summarize(res.Status, outs, counts)
+	return res
+}
+
+func firstLine(r *plugin.Result) string {
+	s := r.Summary
+	if s == "" && len(r.Lines) > 0 {
+		s = r.Lines[0].Text
+	}
+	return s
+}
+
+// summarize is line 1: counts by state, then the worst checks' summaries.
+func summarize(worst plugin.Status, outs []outcome, counts map[plugin.Status]int) string {
+	if worst == plugin.OK {
+		return fmt.Sprintf("all %d checks OK", len(outs))
+	}
+	var parts []string
+	for _, s := range []plugin.Status{plugin.CRITICAL, plugin.WARNING, plugin.UNKNOWN} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ToLower(s.String())))
+		}
+	}
+	sorted := append([]outcome(nil), outs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return plugin.Worse(sorted[i].result.Status, sorted[j].result.Status) })
+	var worstTexts []string
+	for _, o := range sorted {
+		if o.result.Status != worst {
+			break
+		}
+		worstTexts = append(worstTexts, o.check.name+": "+firstLine(o.result))
+	}
+	return strings.Join(parts, ", ") + " of " + fmt.Sprint(len(outs)) + " checks; " + strings.Join(worstTexts, "; ")
+}
