@@ -162,6 +162,11 @@ func TestReadConfErrors(t *testing.T) {
 	if c, err := l.ReadConf(); err != nil || len(c) != 0 {
 		t.Fatalf("missing msg.conf: %v %v", c, err)
 	}
+	os.Symlink("/nonexistent/msg.conf", l.MsgConfPath())
+	if _, err := l.ReadConf(); err == nil || !strings.Contains(err.Error(), "dangling symbolic link") {
+		t.Fatalf("dangling msg.conf: %v", err)
+	}
+	os.Remove(l.MsgConfPath())
 	os.Mkdir(l.MsgConfPath(), 0o755)
 	if _, err := l.ReadConf(); err == nil || !strings.Contains(err.Error(), "msg.conf: is a directory") {
 		t.Fatalf("directory msg.conf: %v", err)

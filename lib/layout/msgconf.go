@@ -61,6 +61,10 @@ func parseConfLine(line string) (key, value string, ok bool) {
 func (l *Layout) ReadConf() (Conf, error) {
 	f, err := os.Open(l.MsgConfPath())
 	if os.IsNotExist(err) {
+		if _, lerr := os.Lstat(l.MsgConfPath()); lerr == nil {
+			// A symlink to nothing is a broken configuration, not an absent one.
+			return nil, fmt.Errorf("cannot read %s: dangling symbolic link", l.MsgConfPath())
+		}
 		return Conf{}, nil
 	}
 	if err != nil {

@@ -1,0 +1,175 @@
+package adversarial
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/fixture"
+	"github.com/msgstore-plugins/msgstore/lib/plugintest"
+)
+
+// timeout is the -t given to every run; a run must end within it + 1 s.
+const timeout = 2
+
+// want is what a plugin must answer to one mutation of one input.
+type want struct {
+	codes     []int // acceptable exit codes
+	namesPath bool  // line 1 must name the mutated path
+}
+
+func code(c ...int) want      { return want{codes: c} }
+func named(c ...int) want     { return want{codes: c, namesPath: true} }
+func (w want) String() string { return strconv.Itoa(w.codes[0]) }
+
+// input is one path a plugin reads, and the answer expected for every
+// mutation of it. Every mutation must have an entry: a new mutation or a
+// new input cannot go untested by omission.
+type input struct {
+	rel    string // relative to the sample root
+	expect map[string]want
+}
+
+// subject is one plugin under test.
+type subject struct {
+	plugin, service string
+	// args are the plugin's options for a run on sample s.
+	args func(s *fixture.Server, stateDir string) []string
+	// modes are extra option sets for the read-only test (every mode the
+	// plugin has).
+	modes  [][]string
+	inputs []input
+	// blind is the input without which the plugin cannot look: unreadable,
+	// it must never answer OK.
+	blind string
+}
+
+var subjects []subject
+
+func register(s subject) { subjects = append(subjects, s) }
+
+var line1RE = regexp.MustCompile(`^([A-Z0-9_]+) (OK|WARNING|CRITICAL|UNKNOWN) - \S`)
+
+// checkContract asserts what every run must satisfy, whatever the input.
+func checkContract(t *testing.T, sub subject, out plugintest.Output) {
+	t.Helper()
+	m := line1RE.FindStringSubmatch(out.Line1)
+	if m == nil || m[1] != sub.service {
+		t.Errorf("line 1 is not '%s STATE - ...': %q", sub.service, out.Line1)
+	}
+	states := map[string]int{"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
+	if m != nil && states[m[2]] != out.Code {
+		t.Errorf("state %s does not match exit code %d", m[2], out.Code)
+	}
+	if len(out.Stdout) >= 8192 {
+		t.Errorf("stdout is %d bytes", len(out.Stdout))
+	}
+	if containsAny(out.Stdout, "goroutine ", "panic:", "runtime error", "[recovered]") {
+		t.Errorf("Go trace on stdout:\n%s", out.Stdout)
+	}
+	for i, l := range strings.Split(strings.TrimSuffix(out.Stdout, "\n"), "\n") {
+		for _, r := range l {
+			if r < 0x20 && r != '\t' || r == 0x7f {
+				t.Errorf("line %d has control character %U: %q", i+1, r, l)
+				break
+			}
+		}
+		if i > 0 && strings.Contains(l, "|") {
+			t.Errorf("long output line %d contains '|': %q", i+1, l)
+		}
+	}
+	if strings.Count(out.Line1, "|") > 1 {
+		t.Errorf("line 1 has more than one '|': %q", out.Line1)
+	}
+	if out.Elapsed > (timeout+1)*time.Second {
+		t.Errorf("took %v, more than the timeout + 1 s", out.Elapsed)
+	}
+}
+
+// runAs runs the plugin, as nobody when asked (through setpriv).
+func runAs(t *testing.T, bin string, nobody bool, args []string) plugintest.Output {
+	t.Helper()
+	if !nobody {
+		return plugintest.Run(t, bin, nil, args...)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("permission cases need root to switch to nobody")
+	}
+	setpriv := "/usr/bin/setpriv"
+	full := append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--", bin}, args...)
+	return plugintest.Run(t, setpriv, nil, full...)
+}
+
+func TestHostileInputs(t *testing.T) {
+	for _, sub := range subjects {
+		sub := sub
+		t.Run(sub.plugin, func(t *testing.T) {
+			bin := plugintest.Build(t, sub.plugin)
+			for _, in := range sub.inputs {
+				for _, m := range mutations {
+					w, ok := in.expect[m.name]
+					if !ok {
+						t.Errorf("%s: no expectation for mutation %q of %s", sub.plugin, m.name, in.rel)
+						continue
+					}
+					t.Run(filepath.Base(in.rel)+"/"+m.name, func(t *testing.T) {
+						s := fixture.New(t)
+						state := t.TempDir()
+						target := s.Path(in.rel)
+						m.apply(t, s, target)
+						if m.asNobody {
+							openToNobody(t, s.Root)
+							openToNobody(t, state)
+							os.Chmod(target, 0)
+						}
+						args := append(sub.args(s, state), "-t", strconv.Itoa(timeout))
+						out := runAs(t, bin, m.asNobody, args)
+						checkContract(t, sub, out)
+						if !intIn(out.Code, w.codes) {
+							t.Errorf("exit %d, want one of %v:\n%s", out.Code, w.codes, out.Stdout)
+						}
+						if w.namesPath && !containsAny(out.Line1, target, filepath.Base(target)) {
+							t.Errorf("line 1 does not name %s: %q", target, out.Line1)
+						}
+						if out.Stderr != "" {
+							t.Errorf("stderr: %q", out.Stderr)
+						}
+					})
+				}
+			}
+		})
+	}
+}
+
+// A plugin that could not read what it must check never says OK.
+func TestNeverOKWhenBlind(t *testing.T) {
+	for _, sub := range subjects {
+		sub := sub
+		t.Run(sub.plugin, func(t *testing.T) {
+			bin := plugintest.Build(t, sub.plugin)
+			s := fixture.New(t)
+			state := t.TempDir()
+			openToNobody(t, s.Root)
+			openToNobody(t, state)
+			os.Chmod(s.Path(sub.blind), 0)
+			out := runAs(t, bin, true, sub.args(s, state))
+			checkContract(t, sub, out)
+			if out.Code == 0 {
+				t.Fatalf("%s said OK with %s unreadable:\n%s", sub.plugin, sub.blind, out.Stdout)
+			}
+		})
+	}
+}
+
+func intIn(v int, set []int) bool {
+	for _, s := range set {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
