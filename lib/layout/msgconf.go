@@ -2,6 +2,7 @@ package layout
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,6 +31,9 @@ func ParseConf(r io.Reader) (Conf, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return c, fmt.Errorf("a line is longer than 1 MiB: not a configuration file")
+		}
 		return c, err
 	}
 	return c, nil
