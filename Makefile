@@ -7,7 +7,7 @@
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X github.com/msgstore-plugins/msgstore/lib/plugin.Version=$(VERSION)
-PLUGINS  := $(sort $(notdir $(wildcard plugins/check_*)))
+PLUGINS  := $(sort $(patsubst plugins/%/main.go,%,$(wildcard plugins/check_*/main.go)))
 BUILD    := build
 BIN      := $(BUILD)/bin
 
