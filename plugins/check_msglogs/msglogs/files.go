@@ -1,0 +1,151 @@
+package msglogs
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/msgstore-plugins/msgstore/lib/layout"
+)
+
+// mtaCurrent is the MTA's current log; at the nightly rollover it becomes
+// mail.log_yesterday (AG63 Table 25-1).
+const mtaCurrent = "mail.log_current"
+
+// currentName is the file name of a service's current log.
+func currentName(svc string) string {
+	if svc == "mta" {
+		return mtaCurrent
+	}
+	return svc
+}
+
+// rotatedRE matches a service's rotated files, service.sequenceNum.timeStamp
+// (AG05 `bgbfr`), also compressed by an outside expiry job (counted for
+// hygiene, not read).
+func rotatedRE(svc string) *regexp.Regexp {
+	if svc == "mta" {
+		return regexp.MustCompile(`^mail\.log_(.+)$`)
+	}
+	return regexp.MustCompile(`^` + regexp.QuoteMeta(svc) + `\.(\d+)\.(\d+)(\.(gz|Z|bz2|xz))?$`)
+}
+
+var compressedRE = regexp.MustCompile(`\.(gz|Z|bz2|xz)$`)
+
+// logDirs finds each service's log directory: --log-dir, else the
+// service's logfile.<svc>.logdir from msg.conf, IMTA_LOG from imta_tailor
+// for the MTA, else BASE/log.
+func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]string {
+	dirs := map[string]string{}
+	mtaDir := imtaLogDir(filepath.Join(l.Config, "imta_tailor"))
+	for _, svc := range services {
+		d := l.Log
+		switch {
+		case option != "":
+			d = option
+		case svc == "mta" && mtaDir != "":
+			d = mtaDir
+		case svc != "mta" && conf["logfile."+svc+".logdir"] != "":
+			d = conf["logfile."+svc+".logdir"]
+		}
+		dirs[svc] = filepath.Clean(d)
+	}
+	return dirs
+}
+
+// imtaLogDir reads IMTA_LOG=dir from imta_tailor; "" when it cannot.
+func imtaLogDir(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), "=")
+		if ok && strings.TrimSpace(k) == "IMTA_LOG" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// dirListing is one log directory, listed once per run.
+type dirListing struct {
+	path    string
+	entries []os.DirEntry
+	err     error
+	size    uint64 // total of the regular files in it
+}
+
+func listDir(path string) *dirListing {
+	d := &dirListing{path: path}
+	d.entries, d.err = os.ReadDir(path)
+	for _, e := range d.entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if info, err := e.Info(); err == nil {
+			d.size += uint64(info.Size())
+		}
+	}
+	return d
+}
+
+// rotated lists a service's rotated files. readable excludes compressed
+// ones; the order is oldest first: by sequence number for service logs, by
+// mtime for the MTA's.
+func (d *dirListing) rotated(svc string, readableOnly bool) []string {
+	re := rotatedRE(svc)
+	type item struct {
+		path  string
+		seq   int64
+		epoch int64
+		mtime int64
+	}
+	var items []item
+	for _, e := range d.entries {
+		name := e.Name()
+		m := re.FindStringSubmatch(name)
+		if m == nil || name == mtaCurrent {
+			continue
+		}
+		compressed := svc != "mta" && m[3] != "" || svc == "mta" && compressedRE.MatchString(name)
+		if readableOnly && compressed {
+			continue
+		}
+		it := item{path: filepath.Join(d.path, name)}
+		if svc == "mta" {
+			if info, err := e.Info(); err == nil {
+				it.mtime = info.ModTime().UnixNano()
+			}
+		} else {
+			it.seq, _ = strconv.ParseInt(m[1], 10, 64)
+			it.epoch, _ = strconv.ParseInt(m[2], 10, 64)
+		}
+		items = append(items, it)
+	}
+	sort.Slice(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.seq != b.seq {
+			return a.seq < b.seq
+		}
+		if a.epoch != b.epoch {
+			return a.epoch < b.epoch
+		}
+		if a.mtime != b.mtime {
+			return a.mtime < b.mtime
+		}
+		return a.path < b.path
+	})
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.path
+	}
+	return out
+}

@@ -1,0 +1,207 @@
+package msglogs
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
+	"github.com/msgstore-plugins/msgstore/lib/state"
+	"github.com/msgstore-plugins/msgstore/lib/threshold"
+	"github.com/msgstore-plugins/msgstore/lib/units"
+)
+
+type options struct {
+	plugin.Common
+	state.Option
+	Services  []string        `short:"s" long:"service" value-name:"NAME" description:"check this service's log (repeatable or comma list): imap, pop, http, admin, default, mta (default: each whose current log exists or was checked before)"`
+	LogDir    string          `short:"L" long:"log-dir" value-name:"DIR" description:"directory of every log (default: logfile.<service>.logdir from msg.conf, IMTA_LOG from imta_tailor for mta, else BASE/log)"`
+	Warning   []string        `short:"w" long:"warning" value-name:"[SERVICE:]LEVEL=RANGE" description:"WARNING when the count of new lines of LEVEL (critical, error, warning, match, rejected) is outside RANGE; 'off' disables; repeatable, later wins (default: error=0 match=0, i.e. any new Error line or --match line)"`
+	Critical  []string        `short:"c" long:"critical" value-name:"[SERVICE:]LEVEL=RANGE" description:"CRITICAL when the count of new lines of LEVEL is outside RANGE, e.g. -c critical=0 -c imap:error=10 (default: critical=0, i.e. any new Critical line)"`
+	Stale     []string        `long:"stale" value-name:"[SERVICE=]DURATION" description:"WARNING when a current log was not written for longer than this; 0 turns it off; repeatable, e.g. --stale 1h --stale admin=6h (default: 1h)"`
+	Exclude   []string        `short:"e" long:"exclude" value-name:"REGEX" description:"drop counted lines that match this regular expression (RE2 syntax; repeatable), for known noise"`
+	Match     []string        `short:"m" long:"match" value-name:"REGEX" description:"also count lines that match this regular expression (repeatable) as level 'match', in every log including mta"`
+	FromStart bool            `long:"from-start" description:"on the first run of a log (no state yet) read it from its start instead of its end"`
+	MaxBytes  units.Size      `long:"max-bytes" value-name:"SIZE" default:"256MiB" description:"read at most this much per run and log; the rest is read by the next run (said in long output)"`
+	Show      int             `long:"show" value-name:"N" default:"3" description:"show the newest N counted lines per log in long output (0-20)"`
+	DirWarn   units.Size      `long:"dir-warning" value-name:"SIZE" description:"WARNING when the log directory holds more than SIZE (e.g. 5GiB; default: off)"`
+	DirCrit   units.Size      `long:"dir-critical" value-name:"SIZE" description:"CRITICAL when the log directory holds more than SIZE (default: off)"`
+	RotWarn   threshold.Range `long:"rotated-warning" value-name:"RANGE" description:"WARNING when a service's count of rotated files (imap.<seq>.<epoch>, mail.log_yesterday...) is outside RANGE, e.g. 12 (logfile.*.maxlogfiles is 10 by default [P]; default: off)"`
+	RotCrit   threshold.Range `long:"rotated-critical" value-name:"RANGE" description:"CRITICAL when a service's count of rotated files is outside RANGE (default: off)"`
+}
+
+// services are the logs the plugin knows, in output order.
+var services = []string{"imap", "pop", "http", "admin", "default", "mta"}
+
+func knownService(s string) bool {
+	for _, k := range services {
+		if k == s {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultStale is the liveness limit when --stale names none.
+const defaultStale = time.Hour
+
+// config is the options, parsed and validated.
+type config struct {
+	services []string // as given (nil: the default selection)
+	warn     map[string]threshold.Range
+	crit     map[string]threshold.Range
+	stale    map[string]time.Duration // "" is the default
+	exclude  []*regexp.Regexp
+	match    []*regexp.Regexp
+}
+
+func parseConfig(o *options) (*config, error) {
+	c := &config{
+		warn:  map[string]threshold.Range{"error": threshold.MustParseRange("0"), "match": threshold.MustParseRange("0")},
+		crit:  map[string]threshold.Range{"critical": threshold.MustParseRange("0")},
+		stale: map[string]time.Duration{"": defaultStale},
+	}
+	for _, v := range o.Services {
+		for _, s := range strings.Split(v, ",") {
+			s = strings.ToLower(strings.TrimSpace(s))
+			if s == "" {
+				continue
+			}
+			if !knownService(s) {
+				return nil, fmt.Errorf("--service %q: unknown service (known: %s)", s, strings.Join(services, ", "))
+			}
+			if !contains(c.services, s) {
+				c.services = append(c.services, s)
+			}
+		}
+	}
+	if err := parseLevelRanges("--warning", o.Warning, c.warn); err != nil {
+		return nil, err
+	}
+	if err := parseLevelRanges("--critical", o.Critical, c.crit); err != nil {
+		return nil, err
+	}
+	for _, v := range o.Stale {
+		svc, dur, found := strings.Cut(v, "=")
+		if !found {
+			svc, dur = "", v
+		}
+		svc = strings.ToLower(strings.TrimSpace(svc))
+		if svc != "" && !knownService(svc) {
+			return nil, fmt.Errorf("--stale %q: unknown service %q (known: %s)", v, svc, strings.Join(services, ", "))
+		}
+		d, err := units.ParseDuration(dur)
+		if err != nil {
+			return nil, fmt.Errorf("--stale %q: %v", v, err)
+		}
+		c.stale[svc] = d
+	}
+	var err error
+	if c.exclude, err = compileAll("--exclude", o.Exclude); err != nil {
+		return nil, err
+	}
+	if c.match, err = compileAll("--match", o.Match); err != nil {
+		return nil, err
+	}
+	if o.Show < 0 || o.Show > 20 {
+		return nil, fmt.Errorf("--show %d: must be between 0 and 20", o.Show)
+	}
+	if o.MaxBytes < 64<<10 {
+		return nil, fmt.Errorf("--max-bytes %s: must be at least 64 KiB", units.FormatBytes(uint64(o.MaxBytes)))
+	}
+	return c, nil
+}
+
+// parseLevelRanges reads "[SERVICE:]LEVEL=RANGE" values into m, keyed
+// "service:level" or "level".
+func parseLevelRanges(opt string, values []string, m map[string]threshold.Range) error {
+	for _, v := range values {
+		key, rng, ok := strings.Cut(v, "=")
+		if !ok {
+			return fmt.Errorf("%s %q: expected [SERVICE:]LEVEL=RANGE, e.g. error=0 or imap:critical=5", opt, v)
+		}
+		key = strings.ToLower(strings.TrimSpace(key))
+		svc, lv, scoped := strings.Cut(key, ":")
+		if !scoped {
+			svc, lv = "", key
+		}
+		if svc != "" && !knownService(svc) {
+			return fmt.Errorf("%s %q: unknown service %q (known: %s)", opt, v, svc, strings.Join(services, ", "))
+		}
+		if _, ok := parseLevelName(lv); !ok {
+			return fmt.Errorf("%s %q: unknown level %q (known: %s)", opt, v, lv, strings.Join(levelNames[:], ", "))
+		}
+		if strings.EqualFold(strings.TrimSpace(rng), "off") {
+			m[key] = threshold.Range{}
+			continue
+		}
+		r, err := threshold.ParseRange(strings.TrimSpace(rng))
+		if err != nil {
+			return fmt.Errorf("%s %q: %v", opt, v, err)
+		}
+		m[key] = r
+	}
+	return nil
+}
+
+func compileAll(opt string, patterns []string) ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: %v", opt, p, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
+// ranges returns the warning and critical ranges for a service's level: a
+// service-scoped setting wins over a general one.
+func (c *config) ranges(svc string, lv level) (warn, crit threshold.Range) {
+	pick := func(m map[string]threshold.Range) threshold.Range {
+		if r, ok := m[svc+":"+lv.String()]; ok {
+			return r
+		}
+		return m[lv.String()]
+	}
+	return pick(c.warn), pick(c.crit)
+}
+
+func (c *config) staleFor(svc string) time.Duration {
+	if d, ok := c.stale[svc]; ok {
+		return d
+	}
+	return c.stale[""]
+}
+
+// stateParts are the options that change what is counted: they go into the
+// state key, so that two check definitions never share an offset.
+func (c *config) stateParts(svc, logPath string) []string {
+	parts := []string{svc, logPath}
+	add := func(name string, res []*regexp.Regexp) {
+		var s []string
+		for _, r := range res {
+			s = append(s, r.String())
+		}
+		sort.Strings(s)
+		parts = append(parts, name+"="+strings.Join(s, "\x00"))
+	}
+	add("match", c.match)
+	add("exclude", c.exclude)
+	return parts
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func nan() float64 { return math.NaN() }

@@ -1,0 +1,188 @@
+package msglogs
+
+import "bytes"
+
+// level is what a counted line is.
+type level int
+
+const (
+	lvNone     level = iota - 1
+	lvCritical       // Critical (also Emergency, Alert, Catastrophic [U])
+	lvError          // Error
+	lvWarning        // Warning
+	lvMatch          // a line matching --match that has no counted level
+	lvRejected       // MTA: an entry whose action is J, K or R [P]
+	nLevels
+)
+
+var levelNames = [nLevels]string{"critical", "error", "warning", "match", "rejected"}
+
+func (l level) String() string {
+	if l < 0 || l >= nLevels {
+		return "none"
+	}
+	return levelNames[l]
+}
+
+func parseLevelName(s string) (level, bool) {
+	for i, n := range levelNames {
+		if n == s {
+			return level(i), true
+		}
+	}
+	return lvNone, false
+}
+
+// pidColon ends the "proc[pid]" field of a service log line.
+var pidColon = []byte("]: ")
+
+// lineLevel returns the level of a service log line
+//
+//	[dd/Mon/yyyy:hh:mm:ss +zzzz] host proc[pid]: Category Level: message
+//
+// (AG63 Table 25-8; the documentation's own examples lack the brackets
+// around the date, which changes nothing here). The level is taken from its
+// field, not searched for anywhere in the line, so a message that quotes
+// "Error:" is not an error. Lines of another shape (continuations, garbage)
+// have no level; a line without "proc[pid]: " is tried for " Category
+// Level:" with a documented category before the level word.
+func lineLevel(line []byte) level {
+	i := bytes.Index(line, pidColon)
+	if i < 0 {
+		return levelWithoutPid(line)
+	}
+	rest := line[i+len(pidColon):]
+	sp := bytes.IndexByte(rest, ' ')
+	if sp <= 0 || sp > 16 {
+		return lvNone
+	}
+	rest = rest[sp+1:]
+	end := bytes.IndexByte(rest, ':')
+	if end <= 0 || end > 16 {
+		return lvNone
+	}
+	return levelWord(rest[:end])
+}
+
+// levelWord maps a log level word to a counted level. Only the levels that
+// are counted are recognised; Notice, Information and Debug are lvNone.
+func levelWord(w []byte) level {
+	switch len(w) {
+	case 5:
+		if bytes.EqualFold(w, []byte("Error")) {
+			return lvError
+		}
+		if bytes.EqualFold(w, []byte("Alert")) {
+			return lvCritical
+		}
+	case 7:
+		if bytes.EqualFold(w, []byte("Warning")) {
+			return lvWarning
+		}
+	case 8:
+		if bytes.EqualFold(w, []byte("Critical")) {
+			return lvCritical
+		}
+	case 9:
+		if bytes.EqualFold(w, []byte("Emergency")) {
+			return lvCritical
+		}
+	case 12:
+		if bytes.EqualFold(w, []byte("Catastrophic")) {
+			return lvCritical
+		}
+	}
+	return lvNone
+}
+
+// categories are the documented log categories (AG05 Table 21-5).
+var categories = [][]byte{
+	[]byte("General"), []byte("LDAP"), []byte("Network"), []byte("Account"),
+	[]byte("Protocol"), []byte("Stats"), []byte("Store"),
+}
+
+var levelMarks = []struct {
+	mark []byte
+	lv   level
+}{
+	{[]byte(" Critical:"), lvCritical},
+	{[]byte(" Error:"), lvError},
+	{[]byte(" Warning:"), lvWarning},
+}
+
+// levelWithoutPid looks for " Category Level:" in a line whose process
+// field has no [pid]. Rare, so three searches are affordable.
+func levelWithoutPid(line []byte) level {
+	for _, m := range levelMarks {
+		i := bytes.Index(line, m.mark)
+		if i <= 0 {
+			continue
+		}
+		before := line[:i]
+		sp := bytes.LastIndexByte(before, ' ')
+		word := before[sp+1:]
+		for _, c := range categories {
+			if bytes.Equal(word, c) {
+				return m.lv
+			}
+		}
+	}
+	return lvNone
+}
+
+// mtaAction returns the action letter of an MTA log entry (AG63 `bgbev`)
+//
+//	16-Feb-2007 14:54:13.72 tcp_local ims-ms EE 1 adam@sesta.com ...
+//	11-Jun-2019 09:07:57.65 ims-ms           D 5  rfc822;...
+//
+// fields: date, time, source channel, destination channel (blank for a
+// dequeue, '+' or '-' with LOG_CONNECTION), entry code, size... The entry
+// code is the first field after the source channel that is all upper-case
+// letters; channel names are lower case. 0 when the line has no entry code.
+func mtaAction(line []byte) byte {
+	var field int
+	for i := 0; i < len(line) && field < 5; {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		start := i
+		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+			i++
+		}
+		if start == i {
+			break
+		}
+		field++
+		w := line[start:i]
+		switch {
+		case field == 1 && !looksLikeDate(w):
+			return 0
+		case field <= 3:
+			continue
+		case isEntryCode(w):
+			return w[0]
+		}
+	}
+	return 0
+}
+
+// looksLikeDate accepts "16-Feb-2007" (digits, dash, letters, dash, digits).
+func looksLikeDate(w []byte) bool {
+	return len(w) >= 9 && len(w) <= 11 && w[0] >= '0' && w[0] <= '9' && bytes.Count(w, []byte("-")) == 2
+}
+
+func isEntryCode(w []byte) bool {
+	if len(w) == 0 || len(w) > 8 {
+		return false
+	}
+	for _, c := range w {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// isRejection: J rejection of an attempted enqueue, K recipient rejected,
+// R rejected/returned [P: domain.md 4.3].
+func isRejection(action byte) bool { return action == 'J' || action == 'K' || action == 'R' }
