@@ -1,0 +1,93 @@
+# Installation, packages, cross builds, man pages and the generated
+# monitoring-system files (issue 8). Included by the top-level Makefile,
+# which defines GO, VERSION, LDFLAGS, PLUGINS, BUILD and BIN.
+#
+#   make install [PREFIX=/usr/lib/nagios/plugins] [DESTDIR=]
+#   make uninstall
+#   make man        man pages into build/man (from the go-flags definitions)
+#   make icinga2    regenerate icinga2/*.conf from the plugins' options
+#   make nrpe       regenerate nrpe/msgstore.cfg
+#   make package    .deb and .rpm into dist/ (nfpm)
+#   make cross      every plugin for CROSS_PLATFORMS into build/cross/OS-ARCH/
+
+.PHONY: install uninstall man icinga2 nrpe generated package cross stage-package
+
+PREFIX      ?= /usr/lib/nagios/plugins
+MANDIR      ?= /usr/share/man/man1
+DIST        ?= dist
+CROSS_DIR   ?= $(BUILD)/cross
+CROSS_PLATFORMS ?= linux/amd64 linux/arm64 solaris/amd64 illumos/amd64
+NFPM_VERSION ?= v2.45.2
+NFPM        ?= $(BUILD)/tools/nfpm
+MKMAN       := $(GO) run ./tools/mkman -work $(BUILD)/_mkman
+PKG_ARCH    ?= $(shell $(GO) env GOARCH)
+# Package versions must start with a digit and, for rpm, hold no dash:
+# v1.2.3 -> 1.2.3, v1.2.3-4-gabc -> 1.2.3.4.gabc, f8da5c9-dirty ->
+# 0.0.0.gitf8da5c9.dirty (a bare hash may start with a digit).
+PKG_VERSION ?= $(shell echo '$(VERSION)' | sed -E 's/^v([0-9])/\1/; /^[0-9]+\.[0-9]+/!s/^/0.0.0.git/; s/-/./g')
+PKG_STAGE   := $(BUILD)/package
+
+install: build
+	install -d '$(DESTDIR)$(PREFIX)'
+	@for p in $(PLUGINS); do \
+		echo "install $(BIN)/$$p $(DESTDIR)$(PREFIX)/$$p"; \
+		install -m 0755 '$(BIN)/'$$p '$(DESTDIR)$(PREFIX)/'$$p || exit 1; \
+	done
+
+uninstall:
+	@for p in $(PLUGINS); do \
+		echo "rm -f $(DESTDIR)$(PREFIX)/$$p"; \
+		rm -f '$(DESTDIR)$(PREFIX)/'$$p; \
+	done
+
+man:
+	$(MKMAN) -format man -o $(BUILD)/man
+
+# The committed Icinga 2 and NRPE files are generated; a test in
+# tools/mkman fails when they are stale.
+icinga2:
+	$(MKMAN) -format icinga2 -o icinga2/msgstore-commands.conf
+	$(MKMAN) -format icinga2-services -o icinga2/msgstore-services.conf
+
+nrpe:
+	$(MKMAN) -format nrpe -o nrpe/msgstore.cfg
+
+generated: icinga2 nrpe
+
+cross:
+	@for pf in $(CROSS_PLATFORMS); do \
+		os=$${pf%/*}; arch=$${pf#*/}; \
+		for p in $(PLUGINS); do \
+			echo "go build $$os/$$arch $$p"; \
+			CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+				-o $(CROSS_DIR)/$$os-$$arch/$$p ./plugins/$$p || exit 1; \
+		done; \
+	done
+
+$(NFPM):
+	@mkdir -p $(dir $@)
+	GOBIN=$(abspath $(dir $@)) $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
+
+# stage-package lays out what nfpm packs: the binaries, man pages and the
+# configuration files (the rpm's copies name /usr/lib64/nagios/plugins).
+stage-package: build man
+	rm -rf $(PKG_STAGE)
+	mkdir -p $(PKG_STAGE)/bin $(PKG_STAGE)/man $(PKG_STAGE)/deb $(PKG_STAGE)/rpm
+	@for p in $(PLUGINS); do cp $(BIN)/$$p $(PKG_STAGE)/bin/ || exit 1; done
+	@for m in $(BUILD)/man/*.1; do gzip -9n < $$m > $(PKG_STAGE)/man/$$(basename $$m).gz || exit 1; done
+	@if [ -f nagios-commands.cfg ]; then cp nagios-commands.cfg $(PKG_STAGE)/nagios-commands.cfg; \
+	else echo "# msgstore plugins: Nagios command definitions" > $(PKG_STAGE)/nagios-commands.cfg; \
+		for p in $(PLUGINS); do [ -f plugins/$$p/commands.cfg ] && cat plugins/$$p/commands.cfg >> $(PKG_STAGE)/nagios-commands.cfg; done; true; fi
+	cp icinga2/msgstore-commands.conf $(PKG_STAGE)/msgstore-commands.conf
+	cp icinga2/msgstore-services.conf $(PKG_STAGE)/msgstore-services.conf.example
+	cp nrpe/msgstore.cfg $(PKG_STAGE)/deb/nrpe-msgstore.cfg
+	sed 's|/usr/lib/nagios/plugins|/usr/lib64/nagios/plugins|g' nrpe/msgstore.cfg > $(PKG_STAGE)/rpm/nrpe-msgstore.cfg
+
+package: stage-package $(NFPM)
+	@mkdir -p $(DIST)
+	@for pkgr in deb rpm; do \
+		(cd $(PKG_STAGE) && PKG_VERSION='$(PKG_VERSION)' PKG_ARCH='$(PKG_ARCH)' \
+			$(abspath $(NFPM)) package --config $(CURDIR)/packaging/nfpm.yaml \
+			--packager $$pkgr --target $(abspath $(DIST))/) || exit 1; \
+	done
+	@ls -l $(DIST)
