@@ -222,7 +222,7 @@ func splitAtDrops(s []Sample, minDrop float64) [][]Sample {
 // Level-shift detection (pass 2 of splitAtDrops).
 const (
 	ShiftSamples = 12 // samples compared on each side of a point
-	ShiftNoise   = 4 // standard deviations of the difference of medians
+	ShiftNoise   = 4  // standard deviations of the difference of medians
 )
 
 // findShifts marks in cuts the points where the detrended level falls.
