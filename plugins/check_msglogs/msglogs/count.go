@@ -9,18 +9,22 @@ import (
 const keptLineBytes = 320
 
 // counter counts one log's new lines by level and keeps the newest few
-// counted lines. The per-line path allocates nothing: lines are classified
-// on the bytes the reader hands over, and only counted lines (rare) are
-// copied, into slots allocated once.
+// counted lines of each level. The per-line path allocates nothing: lines
+// are classified on the bytes the reader hands over, and only counted lines
+// (rare) are copied, into slots allocated once.
 type counter struct {
 	mta     bool
 	match   []*regexp.Regexp
 	exclude []*regexp.Regexp
 	counts  [nLevels]int64
 	keep    int
-	kept    []keptLine // ring of the newest counted lines
-	next    int        // ring position of the next line
-	total   int64      // counted lines seen (ring fill)
+	rings   [nLevels]ring
+}
+
+// ring holds the newest lines of one level.
+type ring struct {
+	lines []keptLine
+	next  int // position of the next line once full
 }
 
 type keptLine struct {
@@ -70,26 +74,35 @@ func (c *counter) remember(lv level, b []byte, cut bool) {
 	if c.keep == 0 {
 		return
 	}
-	if len(c.kept) < c.keep {
-		c.kept = append(c.kept, keptLine{text: make([]byte, 0, keptLineBytes)})
+	r := &c.rings[lv]
+	if len(r.lines) < c.keep {
+		r.lines = append(r.lines, keptLine{text: make([]byte, 0, keptLineBytes)})
 	}
-	k := &c.kept[c.next]
+	k := &r.lines[r.next]
 	n := len(b)
 	if n > keptLineBytes {
 		n, cut = keptLineBytes, true
 	}
 	k.lv, k.cut = lv, cut
 	k.text = append(k.text[:0], b[:n]...)
-	c.next = (c.next + 1) % c.keep
-	c.total++
+	r.next = (r.next + 1) % c.keep
 }
 
-// newest returns the kept lines, oldest first.
+// newest returns up to keep lines, most severe level first and, within a
+// level, the newest ones in the order they were written: a Critical line is
+// shown even when many Error lines came after it.
 func (c *counter) newest() []keptLine {
-	if int64(len(c.kept)) < int64(c.keep) || c.total <= int64(c.keep) {
-		return c.kept
+	var out []keptLine
+	for lv := level(0); lv < nLevels && len(out) < c.keep; lv++ {
+		r := c.rings[lv]
+		ordered := append(append([]keptLine(nil), r.lines[r.next:]...), r.lines[:r.next]...)
+		if len(r.lines) < c.keep {
+			ordered = r.lines
+		}
+		if room := c.keep - len(out); len(ordered) > room {
+			ordered = ordered[len(ordered)-room:]
+		}
+		out = append(out, ordered...)
 	}
-	out := make([]keptLine, 0, len(c.kept))
-	out = append(out, c.kept[c.next:]...)
-	return append(out, c.kept[:c.next]...)
+	return out
 }
