@@ -282,6 +282,8 @@ func kbToMB(kb int64) float64 { return float64(kb) * 1024 / 1e6 }
 // unit that suits it.
 func formatSeconds(s float64) string {
 	switch {
+	case s == 0:
+		return "0"
 	case s >= 1:
 		return strconv.FormatFloat(s, 'f', sigDecimals(s), 64) + " s"
 	case s >= 1e-3:
