@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 // on a missing server; add its breaker here to assert a real alert.
 var brokenState = map[string]string{
 	"check_msgstore_disk": "CRITICAL",
+	"check_stored":        "CRITICAL",
 }
 
 // breakers damage the sample server the way each plugin detects; they are
@@ -27,6 +29,34 @@ var brokenState = map[string]string{
 var breakers = map[string]func(s *fixture.Server){
 	// stored locks partitions at 1% use: the test machine's disk is fuller.
 	"check_msgstore_disk": func(s *fixture.Server) { s.Set("local.store.diskusagethreshold", "1") },
+	// The pid file names a process that is gone (the sample's own pid).
+	"check_stored": func(s *fixture.Server) {
+		s.Write(fixture.VarRel+"/proc/store", fmt.Sprintf("%d ready\n", deadPid), time.Hour)
+	},
+}
+
+// deadPid is a pid no process has: above the kernel's pid_max.
+const deadPid = 4194305
+
+// livenHealthy gives the healthy sample server what only a running server
+// has: a process named stored whose pid is in the pid file (a copy of
+// sleep, stopped when the test ends).
+func livenHealthy(t testing.TB, dir string, s *fixture.Server) {
+	t.Helper()
+	prog := filepath.Join(dir, "stored")
+	b, err := os.ReadFile("/bin/sleep")
+	if err == nil {
+		err = os.WriteFile(prog, b, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(prog, "3600")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	s.Write(fixture.VarRel+"/proc/store", fmt.Sprintf("%d ready\n", cmd.Process.Pid), time.Hour)
 }
 
 // variant is one sample server the plugins are pointed at.
@@ -52,6 +82,7 @@ func sampleServers(t testing.TB, dir string) []variant {
 		return s
 	}
 	healthy, broken := mk("healthy"), mk("broken")
+	livenHealthy(t, dir, healthy)
 	names := make([]string, 0, len(breakers))
 	for n := range breakers {
 		names = append(names, n)
