@@ -82,6 +82,7 @@ func hangScript(t *testing.T) (path, pidfile string) {
 	path = script(t, fmt.Sprintf(`( sleep 300 & echo $! >> %[1]s; sleep 300 ) &
 echo $! >> %[1]s
 echo $$ >> %[1]s
+until [ "$(grep -c . %[1]s)" -ge 3 ]; do sleep 0.02; done
 echo started
 sleep 300
 `, pidfile))

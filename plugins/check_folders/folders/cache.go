@@ -19,6 +19,11 @@ func refresh(env *plugin.Env, o *options, c *config) (*plugin.Result, error) {
 	if err := state.CheckWritable(o.StateDir); err != nil {
 		return nil, plugin.Unknownf("cannot save the result: %v (give a writable --state-dir)", err)
 	}
+	lock, err := acquireRefreshLock(filepath.Join(o.StateDir, c.stateFile+".lock"), env.Now)
+	if err != nil {
+		return nil, plugin.Unknownf("%v", err)
+	}
+	defer lock.release()
 	rec := runReconstruct(env, c)
 	env.Stage("saving the result in %s", o.StateDir)
 	path := filepath.Join(o.StateDir, c.stateFile)
@@ -44,8 +49,8 @@ func checkCached(env *plugin.Env, o *options, c *config) (*plugin.Result, error)
 		return nil, plugin.Unknownf("%v", err)
 	case !found:
 		return nil, plugin.Unknownf("no saved result yet in %s: create it by running, as this user, from cron: %s", path, refreshCommand(o, c))
-	case rec.Version != recordVersion || rec.Started.IsZero():
-		return nil, plugin.Unknownf("saved result %s is corrupt (version %d, no start time): the next refresh replaces it: %s", path, rec.Version, refreshCommand(o, c))
+	case rec.Version != recordVersion || rec.Started.IsZero() || rec.Report.Damaged < 0 || len(rec.Report.Folders) > rec.Report.Damaged:
+		return nil, plugin.Unknownf("saved result %s is corrupt (version %d, or no start time, or inconsistent counts): the next refresh replaces it: %s", path, rec.Version, refreshCommand(o, c))
 	}
 	return evaluate(env, o, c, &rec, view{cached: true, age: env.Now.Sub(rec.Started)}), nil
 }

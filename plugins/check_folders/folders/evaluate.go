@@ -203,7 +203,7 @@ func addPerf(res *plugin.Result, o *options, rec *record) {
 
 // agePerf is the age of the result: 0 for a live run.
 func agePerf(o *options, age time.Duration) plugin.Perf {
-	p := plugin.NewPerf("result_age", float64(max(age, 0)/time.Second), "s").Bounds(0, nan)
+	p := plugin.NewPerf("result_age", math.Round(max(age, 0).Seconds()), "s").Bounds(0, nan)
 	p.Warn = fmt.Sprint(int64(o.MaxResultAge.D() / time.Second))
 	p.Crit = fmt.Sprint(int64(o.MaxResultAgeCrit.D() / time.Second))
 	return p

@@ -207,6 +207,7 @@ func TestHangingReconstructIsKilledWithItsChildren(t *testing.T) {
 	rc := script(t, fmt.Sprintf(`( sleep 300 & echo $! >> %[1]s; sleep 300 ) &
 echo $! >> %[1]s
 echo $$ >> %[1]s
+until [ "$(grep -c . %[1]s)" -ge 3 ]; do sleep 0.02; done
 echo "Checking mailbox user/jdoe/INBOX"
 sleep 300
 `, pidfile))
@@ -460,4 +461,36 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("exit %d", out.Code)
 	}
 	out.Contains(t, "--mode=MODE[run|refresh|cached]", "not documented", "(default: BASE/sbin/reconstruct)", "--sudo-user")
+}
+
+func TestConcurrentRefreshIsRefused(t *testing.T) {
+	s := fixture.New(t)
+	run(t, s, "--mode=refresh").Expect(t, service, ok)
+	lock := stateFile(t, s) + ".lock"
+
+	// A live owner (this test process) holds the lock.
+	os.WriteFile(lock, []byte(fmt.Sprintf("%d %d\n", os.Getpid(), time.Now().Unix())), 0o600)
+	out := run(t, s, "--mode=refresh")
+	out.Expect(t, service, unknown)
+	out.Contains(t, fmt.Sprintf("another refresh (pid %d) has been running since", os.Getpid()))
+
+	// A dead owner's lock, or garbage, is taken over and released.
+	for _, content := range []string{fmt.Sprintf("%d 1\n", deadPid(t)), "junk"} {
+		os.WriteFile(lock, []byte(content), 0o600)
+		run(t, s, "--mode=refresh").Expect(t, service, ok)
+		if _, err := os.Stat(lock); !os.IsNotExist(err) {
+			t.Fatalf("lock not released: %v", err)
+		}
+	}
+}
+
+// deadPid is the pid of a process that has exited and been reaped.
+func deadPid(t *testing.T) int {
+	t.Helper()
+	p, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Wait()
+	return p.Pid
 }
