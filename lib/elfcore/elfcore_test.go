@@ -4,13 +4,8 @@ import (
 	"bytes"
 	"debug/elf"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/elfcore"
 	"github.com/msgstore-plugins/msgstore/lib/elfcore/elfcoretest"
@@ -126,14 +121,12 @@ func TestKinds(t *testing.T) {
 	}
 }
 
-// TestGenuineLinuxCore has the kernel dump a real process: sleep, killed
-// with SIGSEGV while core dumps are enabled, in a directory of its own.
-// It needs kernel.core_pattern to be a relative file name (the default
-// "core"); with a pipe (systemd-coredump, apport) the test is skipped.
+// TestGenuineLinuxCore has the kernel dump a real process (sleep, killed
+// with SIGSEGV) and reads what the kernel wrote.
 func TestGenuineLinuxCore(t *testing.T) {
-	dir, pid := GenuineCore(t, 0)
-	info := identifyFile(t, filepath.Join(dir, coreName(t, dir)))
-	if info.Kind != elfcore.Core || info.Truncated || info.OS != elfcore.Linux {
+	path, pid := elfcoretest.GenuineLinuxCore(t, t.TempDir(), 0)
+	info := identifyFile(t, path)
+	if info.Kind != elfcore.Core || info.Truncated || info.OS != elfcore.Linux || info.Problem != "" {
 		t.Fatalf("kind %v truncated %v os %q problem %q", info.Kind, info.Truncated, info.OS, info.Problem)
 	}
 	if info.Program != "sleep" || info.PID != pid || info.SignalName() != "SIGSEGV" || !strings.HasPrefix(info.Args, "sleep 60") {
@@ -144,8 +137,8 @@ func TestGenuineLinuxCore(t *testing.T) {
 // TestGenuineTruncatedLinuxCore lets the kernel stop at a 64 KiB core size
 // limit: a real dump cut midway.
 func TestGenuineTruncatedLinuxCore(t *testing.T) {
-	dir, pid := GenuineCore(t, 64)
-	info := identifyFile(t, filepath.Join(dir, coreName(t, dir)))
+	path, pid := elfcoretest.GenuineLinuxCore(t, t.TempDir(), 64)
+	info := identifyFile(t, path)
 	if info.Kind != elfcore.Core || !info.Truncated || info.Size > 64<<10 || info.Expected <= info.Size {
 		t.Fatalf("kind %v truncated %v size %d expected %d", info.Kind, info.Truncated, info.Size, info.Expected)
 	}
@@ -170,52 +163,4 @@ func identifyFile(t *testing.T, path string) *elfcore.Info {
 		t.Fatal(err)
 	}
 	return info
-}
-
-func coreName(t *testing.T, dir string) string {
-	t.Helper()
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "core") {
-			return e.Name()
-		}
-	}
-	t.Fatalf("no core in %s", dir)
-	return ""
-}
-
-// GenuineCore runs `sleep 60` with core dumps enabled (limitKiB 0 means
-// unlimited) in a new directory, kills it with SIGSEGV and returns the
-// directory and the pid. It skips when this host cannot dump there.
-func GenuineCore(t *testing.T, limitKiB int) (string, int) {
-	t.Helper()
-	pattern, err := os.ReadFile("/proc/sys/kernel/core_pattern")
-	if err != nil || len(pattern) == 0 || pattern[0] == '|' || pattern[0] == '/' {
-		t.Skipf("kernel.core_pattern %q does not write into the process's directory", strings.TrimSpace(string(pattern)))
-	}
-	dir := t.TempDir()
-	limit := "unlimited"
-	if limitKiB > 0 {
-		limit = strconv.Itoa(limitKiB)
-	}
-	cmd := exec.Command("/bin/sh", "-c", "ulimit -c "+limit+" && exec sleep 60")
-	cmd.Dir = dir
-	if err := cmd.Start(); err != nil {
-		t.Skipf("cannot start sleep: %v", err)
-	}
-	// Wait until sh has exec'd sleep, so that the core is sleep's.
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if comm, _ := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/comm"); strings.TrimSpace(string(comm)) == "sleep" {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	_ = cmd.Process.Signal(syscall.SIGSEGV)
-	err = cmd.Wait()
-	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
-	if !ok || !ws.CoreDump() {
-		t.Skipf("the kernel wrote no core (%v): core dumps are disabled here", err)
-	}
-	return dir, cmd.Process.Pid
 }

@@ -1,0 +1,201 @@
+package cores
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/elfcore"
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
+	"github.com/msgstore-plugins/msgstore/lib/threshold"
+	"github.com/msgstore-plugins/msgstore/lib/units"
+)
+
+// summaryCores is how many cores line 1 names; it goes to pagers.
+const summaryCores = 3
+
+func report(env *plugin.Env, res *plugin.Result, o *options, s *searcher, f *findings, roots []root) {
+	count := len(f.cores)
+	state := plugin.Status(threshold.Evaluate(float64(count), o.Warning, o.Critical))
+	res.Raise(state)
+	for _, k := range f.cores {
+		ls := state
+		if k.critical {
+			ls = plugin.CRITICAL
+		}
+		res.Add(ls, "%s", coreLine(env, k))
+	}
+	for _, k := range f.ignored {
+		res.Add(plugin.OK, "ignored, older than --max-age %s: %s", units.FormatAge(o.MaxAge.D()), coreLine(env, k))
+	}
+	for _, n := range f.notCores {
+		res.Add(plugin.OK, "%s", n)
+	}
+	problems := append(append([]string(nil), s.problems...), f.problems...)
+	for _, p := range problems {
+		res.Add(plugin.UNKNOWN, "%s", p)
+	}
+	if env.Verbose > 0 {
+		for _, r := range roots {
+			res.Add(plugin.OK, "searched %s (%s), depth %d", r.path, r.why, o.Depth)
+		}
+		for _, d := range s.skipped {
+			res.Add(plugin.OK, "not searched: %s", d)
+		}
+		for _, l := range s.links {
+			res.Add(plugin.OK, "symlink not followed: %s", l)
+		}
+	}
+	res.Summary = summary(f, problems, s.dirsRead(), o)
+	addPerf(env, res, f, o)
+}
+
+// summary is line 1: the cores, newest (and critical) first, or how much
+// was searched.
+func summary(f *findings, problems []string, dirs int, o *options) string {
+	if len(f.cores) == 0 {
+		if len(problems) > 0 {
+			s := problems[0]
+			if len(problems) > 1 {
+				s += fmt.Sprintf(" (+%d more)", len(problems)-1)
+			}
+			return s
+		}
+		s := fmt.Sprintf("no core files in %s", plural(dirs, "directory", "directories"))
+		if len(f.ignored) > 0 {
+			s += fmt.Sprintf(" (%d older than %s ignored)", len(f.ignored), units.FormatAge(o.MaxAge.D()))
+		}
+		return s
+	}
+	items := make([]string, 0, summaryCores)
+	for i, k := range f.cores {
+		if i == summaryCores {
+			items = append(items, fmt.Sprintf("+%d more", len(f.cores)-summaryCores))
+			break
+		}
+		items = append(items, shortCore(k))
+	}
+	s := fmt.Sprintf("%s: %s", plural(len(f.cores), "core", "cores"), strings.Join(items, ", "))
+	if len(problems) > 0 {
+		s += fmt.Sprintf("; %s unreadable", plural(len(problems), "path", "paths"))
+	}
+	return s
+}
+
+// shortCore is "imapd (pid 4711, 3h ago)" for line 1.
+func shortCore(k *core) string {
+	var in []string
+	if k.pid > 0 {
+		in = append(in, fmt.Sprintf("pid %d", k.pid))
+	}
+	in = append(in, roughAge(k.age)+" ago")
+	if st := condition(k); st != "" {
+		in = append(in, st)
+	}
+	return fmt.Sprintf("%s (%s)", programName(k), strings.Join(in, ", "))
+}
+
+// condition is "empty", "truncated" or "unreadable" for a damaged or
+// uninspected core, else "".
+func condition(k *core) string {
+	switch {
+	case k.info == nil && strings.HasPrefix(k.note, "compressed"):
+		return ""
+	case k.info == nil:
+		return "unreadable"
+	case k.info.Kind == elfcore.Empty:
+		return "empty"
+	case k.info.Truncated:
+		return "truncated"
+	}
+	return ""
+}
+
+func programName(k *core) string {
+	if k.program == "" {
+		return "unknown program"
+	}
+	return k.program
+}
+
+// coreLine is the long-output line of one core: what, how it died, when,
+// how big, what kind, then the path.
+func coreLine(env *plugin.Env, k *core) string {
+	head := programName(k)
+	if k.pid > 0 {
+		head += fmt.Sprintf(" pid %d", k.pid)
+	}
+	if k.critical {
+		head += " (critical program)"
+	}
+	var parts []string
+	if k.info != nil {
+		if sig := k.info.SignalName(); sig != "" {
+			parts = append(parts, "killed by "+sig)
+		}
+	}
+	parts = append(parts, fmt.Sprintf("dumped %s ago (%s)", units.FormatAge(k.age), k.mtime.In(env.Now.Location()).Format("2006-01-02 15:04 MST")))
+	parts = append(parts, units.FormatBytes(uint64(max(k.size, 0))))
+	switch {
+	case k.info == nil:
+		parts = append(parts, k.note)
+	case k.info.Kind == elfcore.Empty:
+		parts = append(parts, "empty: the dump failed before writing anything")
+	case k.info.Kind == elfcore.CutELF:
+		parts = append(parts, "truncated: the dump failed in the ELF header")
+	default:
+		parts = append(parts, k.info.Describe())
+		if k.info.Truncated {
+			if k.info.Expected > k.size {
+				parts = append(parts, fmt.Sprintf("truncated: %s of %s written", units.FormatBytes(uint64(k.size)), units.FormatBytes(uint64(k.info.Expected))))
+			} else {
+				parts = append(parts, "truncated")
+			}
+		}
+		if k.info.Args != "" && env.Verbose > 0 {
+			parts = append(parts, fmt.Sprintf("command %q", k.info.Args))
+		}
+	}
+	return fmt.Sprintf("%s: %s: %s", head, strings.Join(parts, ", "), k.path)
+}
+
+func addPerf(env *plugin.Env, res *plugin.Result, f *findings, o *options) {
+	n := plugin.NewPerf("cores", float64(len(f.cores)), "").Bounds(0, math.NaN())
+	n.Warn, n.Crit = o.Warning.String(), o.Critical.String()
+	res.AddPerf(n)
+	var total int64
+	newest := time.Duration(-1)
+	for _, k := range f.cores {
+		total += max(k.size, 0)
+		if newest < 0 || k.age < newest {
+			newest = k.age
+		}
+	}
+	if newest >= 0 {
+		res.AddPerf(plugin.NewPerf("newest_core_age", math.Round(newest.Seconds()), "s").Bounds(0, math.NaN()))
+	}
+	res.AddPerf(plugin.NewPerf("cores_size", float64(total), "B").Bounds(0, math.NaN()))
+}
+
+// roughAge is the age in its largest unit, for line 1: "45s", "23m", "3h",
+// "2d".
+func roughAge(d time.Duration) string {
+	s := int64(d / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm", s/60)
+	case s < 86400:
+		return fmt.Sprintf("%dh", s/3600)
+	}
+	return fmt.Sprintf("%dd", s/86400)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,196 @@
+package cores
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
+)
+
+// fileID is a file's identity: device and inode. Exclusions and loop
+// detection compare identities, not path strings, since BASE/data is a
+// symlink and the same directory has many names.
+type fileID struct{ dev, ino uint64 }
+
+func idOf(fi os.FileInfo) (fileID, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || st == nil {
+		return fileID{}, false
+	}
+	return fileID{dev: uint64(st.Dev), ino: uint64(st.Ino)}, true
+}
+
+// root is a directory to search.
+type root struct {
+	path     string
+	explicit bool   // given on the command line: missing is reported
+	why      string // for -v output
+}
+
+// candidate is a file whose name makes it worth opening.
+type candidate struct {
+	path    string
+	fi      os.FileInfo
+	trusted bool // its name looks like a core's, or a system core pattern's
+	byName  bool // its name alone looks like a core's
+}
+
+// searcher walks the search directories. It never follows a symlink below
+// a root (a root itself may be one: BASE/data is), never enters an
+// excluded directory, and reads each directory once, whatever its names.
+type searcher struct {
+	env      *plugin.Env
+	depth    int
+	match    *matcher
+	exclude  map[fileID]string
+	visited  map[fileID]int // directory -> the depth budget it was read with
+	files    map[fileID]bool
+	found    []candidate
+	problems []string // directories that could not be read
+	skipped  []string // excluded directories met on the way
+	links    []string // symlinks named like cores, not followed
+}
+
+func newSearcher(env *plugin.Env, depth int, m *matcher, exclude map[fileID]string) *searcher {
+	return &searcher{env: env, depth: depth, match: m, exclude: exclude,
+		visited: map[fileID]int{}, files: map[fileID]bool{}}
+}
+
+// dirsRead is the number of distinct directories read.
+func (s *searcher) dirsRead() int { return len(s.visited) }
+
+func (s *searcher) searchRoot(r root) {
+	s.env.Stage("stat %s", r.path)
+	fi, err := os.Stat(r.path)
+	switch {
+	case err != nil && !r.explicit && errors.Is(err, fs.ErrNotExist):
+		return // a default directory this host does not have
+	case err != nil:
+		s.problems = append(s.problems, "cannot search "+r.path+": "+reason(err))
+		return
+	case !fi.IsDir():
+		if r.explicit {
+			s.problems = append(s.problems, "cannot search "+r.path+": not a directory")
+		}
+		return
+	}
+	s.walk(r.path, fi, s.depth)
+}
+
+// walk reads dir and descends into its subdirectories while budget lasts.
+// The directory is closed before descending, so open descriptors do not
+// grow with --depth.
+func (s *searcher) walk(dir string, fi os.FileInfo, budget int) {
+	if s.env.Context().Err() != nil {
+		return
+	}
+	if id, ok := idOf(fi); ok {
+		if prev, seen := s.visited[id]; seen && prev >= budget {
+			return // read already, at least as deep: a second name or a loop
+		}
+		s.visited[id] = budget
+	}
+	subdirs := s.readDir(dir, budget > 0)
+	for _, d := range subdirs {
+		s.walk(d.path, d.fi, budget-1)
+	}
+}
+
+type subdir struct {
+	path string
+	fi   os.FileInfo
+}
+
+// readDir lists dir, collects candidates and returns the subdirectories to
+// descend into (none when descend is false).
+func (s *searcher) readDir(dir string, descend bool) []subdir {
+	s.env.Stage("reading directory %s", dir)
+	f, err := os.Open(dir)
+	if err != nil {
+		s.problems = append(s.problems, "cannot read directory "+dir+": "+reason(err))
+		return nil
+	}
+	defer f.Close()
+	var subdirs []subdir
+	for {
+		entries, err := f.ReadDir(1024)
+		for _, e := range entries {
+			if sd, ok := s.entry(dir, e, descend); ok {
+				subdirs = append(subdirs, sd)
+			}
+		}
+		if err == io.EOF || err == nil && len(entries) == 0 {
+			break
+		}
+		if err != nil {
+			s.problems = append(s.problems, "cannot read directory "+dir+": "+reason(err))
+			break
+		}
+	}
+	return subdirs
+}
+
+// entry handles one directory entry: a subdirectory to descend into, a
+// candidate file, or nothing. The file type comes from the directory
+// itself (lstat semantics): a symlink is never a directory here.
+func (s *searcher) entry(dir string, e fs.DirEntry, descend bool) (subdir, bool) {
+	name := e.Name()
+	p := filepath.Join(dir, name)
+	switch {
+	case e.IsDir():
+		if !descend {
+			return subdir{}, false
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return subdir{}, false // gone since the listing
+		}
+		if id, ok := idOf(fi); ok {
+			if why, excluded := s.exclude[id]; excluded {
+				s.skipped = append(s.skipped, p+" ("+why+")")
+				return subdir{}, false
+			}
+		}
+		return subdir{path: p, fi: fi}, true
+	case e.Type().IsRegular():
+		cand, trusted, byName := s.match.match(name)
+		if !cand {
+			return subdir{}, false
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return subdir{}, false
+		}
+		if id, ok := idOf(fi); ok {
+			if s.files[id] {
+				return subdir{}, false // the same file under a second name
+			}
+			s.files[id] = true
+		}
+		s.found = append(s.found, candidate{path: p, fi: fi, trusted: trusted, byName: byName})
+	case e.Type()&fs.ModeSymlink != 0:
+		if _, _, byName := s.match.match(name); byName {
+			s.links = append(s.links, p)
+		}
+	}
+	return subdir{}, false
+}
+
+// reason is an error's cause without the repeated path.
+func reason(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
