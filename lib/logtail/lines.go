@@ -32,11 +32,20 @@ func newLineReader(maxLine int) *lineReader {
 	if maxLine <= 0 {
 		maxLine = DefaultMaxLine
 	}
-	size := bufferSize
-	if size < 2*maxLine {
-		size = 2 * maxLine
+	return &lineReader{maxLine: maxLine}
+}
+
+// buffer allocates the read buffer on first use: a run with nothing new
+// to read allocates nothing.
+func (lr *lineReader) buffer() []byte {
+	if lr.buf == nil {
+		size := bufferSize
+		if size < 2*lr.maxLine {
+			size = 2 * lr.maxLine
+		}
+		lr.buf = make([]byte, size)
 	}
-	return &lineReader{buf: make([]byte, size), maxLine: maxLine}
+	return lr.buf
 }
 
 // scanResult says how far a scan got.
@@ -56,7 +65,10 @@ type scanResult struct {
 // first line break are skipped. stop is polled once per buffer fill.
 func (lr *lineReader) scan(r io.Reader, limit int64, final, skipFirst bool, stop func() error, fn LineFunc) (scanResult, error) {
 	var res scanResult
-	buf := lr.buf
+	if limit <= 0 && !skipFirst {
+		return res, nil
+	}
+	buf := lr.buffer()
 	start, end := 0, 0 // buf[start:end] holds unprocessed bytes
 	skipping := skipFirst
 	var remaining = limit
@@ -68,9 +80,13 @@ func (lr *lineReader) scan(r io.Reader, limit int64, final, skipFirst bool, stop
 			if i < 0 {
 				break
 			}
-			if skipping {
+			switch {
+			case skipping:
 				skipping = false
-			} else {
+			case i > lr.maxLine:
+				deliver(buf[start:start+lr.maxLine], true, fn, &res)
+				res.cutLines++
+			default:
 				deliver(buf[start:start+i], false, fn, &res)
 			}
 			start += i + 1

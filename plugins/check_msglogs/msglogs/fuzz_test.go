@@ -1,0 +1,72 @@
+package msglogs
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/msgstore-plugins/msgstore/lib/logtail"
+)
+
+func FuzzLineLevel(f *testing.F) {
+	for _, s := range []string{critLine, errLine, warnLine, "", "]: ", "]: a b:", " Store Error:",
+		"28-Nov-2026 16:30:00.01 tcp_local                 J 0 a@b rfc822;c@d",
+		"[01/Jan/2026:00:00:00 +0000] h stored: Store Error: no pid"} {
+		f.Add([]byte(s))
+	}
+	c := newCounter(false, &config{match: []*regexp.Regexp{regexp.MustCompile(`bad`)}}, 3)
+	m := newCounter(true, &config{}, 3)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		lv := lineLevel(b)
+		if lv < lvNone || lv > lvWarning {
+			t.Fatalf("lineLevel(%q) = %d", b, lv)
+		}
+		if a := mtaAction(b); a != 0 && (a < 'A' || a > 'Z') {
+			t.Fatalf("mtaAction(%q) = %q", b, a)
+		}
+		c.line(b, false)
+		m.line(b, true)
+		for _, k := range c.newest() {
+			if len(k.text) > keptLineBytes {
+				t.Fatalf("kept %d bytes", len(k.text))
+			}
+		}
+	})
+}
+
+// FuzzStateDecode feeds arbitrary state files through decoding, validation
+// and a Follow of a real file: whatever the state says, the plugin neither
+// panics nor reads outside the file.
+func FuzzStateDecode(f *testing.F) {
+	f.Add([]byte(`{"version":1,"service":"imap","log":"LOG","cursor":{"dev":1,"ino":2,"offset":5,"size":9,"head_len":4,"head_hash":1}}`))
+	f.Add([]byte(`{"version":1,"cursor":{"offset":-1}}`))
+	f.Add([]byte(`{"version":1,"service":"imap","log":"LOG","cursor":{"ino":1,"offset":99999999999,"in_long":true}}`))
+	f.Add([]byte("\x00garbage"))
+	dir := f.TempDir()
+	log := filepath.Join(dir, "imap")
+	content := []byte(critLine + errLine + "partial")
+	if err := os.WriteFile(log, content, 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var s savedState
+		if err := json.Unmarshal(b, &s); err != nil {
+			return
+		}
+		s.Log = log // aim every decoded state at the real file
+		s.Service = "imap"
+		if s.validate("imap", log) != nil {
+			return
+		}
+		c := newCounter(false, &config{}, 3)
+		cur, rep, err := logtail.Follow(&s.Cursor, logtail.Source{Path: log}, logtail.Options{}, c.line)
+		if err != nil {
+			t.Fatalf("Follow: %v", err)
+		}
+		if cur.Offset < 0 || cur.Offset > int64(len(content)) || rep.BytesRead > int64(len(content)) {
+			t.Fatalf("cursor %+v report %+v outside a %d-byte file", cur, rep, len(content))
+		}
+	})
+}
