@@ -1,0 +1,411 @@
+package telemetry
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
+	"github.com/msgstore-plugins/msgstore/lib/threshold"
+	"github.com/msgstore-plugins/msgstore/lib/units"
+)
+
+// finding is a problem for line 1: a short text, the long output has the
+// detail.
+type finding struct {
+	status plugin.Status
+	short  string
+}
+
+type reporter struct {
+	*run
+	res      *plugin.Result
+	findings []finding
+	sections []section // of each line of res.Lines
+}
+
+// section orders the OK lines of long output: what the sessions say first,
+// then notes on what was not read, then one line per capture, so that the
+// figures survive the 8 KiB cap however many captures there are. Lines
+// that are not OK keep the order they were found in (the renderer puts
+// them first, worst first).
+type section int
+
+const (
+	secLatency section = iota
+	secNotes
+	secTotals
+	secCaptures
+	secFiles
+	secStrays
+)
+
+func (r *run) report() *plugin.Result {
+	rp := &reporter{run: r, res: &plugin.Result{}}
+	for _, l := range r.scan.problems {
+		rp.add(secNotes, l.Status, l.Text, l.Text)
+	}
+	if len(r.scan.captures) == 0 {
+		rp.reportOff()
+		rp.order()
+		return rp.res
+	}
+	caps := append([]*capture(nil), r.scan.captures...)
+	now := r.env.Now
+	sort.SliceStable(caps, func(i, j int) bool { return caps[i].since().Before(caps[j].since()) })
+	if r.serverErr != nil {
+		rp.add(secNotes, plugin.UNKNOWN, "cannot tell the server user: "+describe(r.serverErr),
+			fmt.Sprintf("cannot tell which user the server runs as (%s): give --server-user", describe(r.serverErr)))
+	}
+	for _, c := range caps {
+		rp.reportCapture(c, now)
+	}
+	rp.reportStrays()
+	rp.reportTotals(caps, now)
+	rp.reportLatency()
+	rp.reportNotRead(caps)
+	rp.res.Summary = rp.summary(caps, now)
+	rp.order()
+	return rp.res
+}
+
+// add records a long-output line, and a finding for line 1 unless OK.
+func (rp *reporter) add(sec section, s plugin.Status, short, long string) {
+	rp.res.Add(s, "%s", long)
+	rp.sections = append(rp.sections, sec)
+	if s != plugin.OK {
+		rp.findings = append(rp.findings, finding{s, short})
+	}
+}
+
+// note is an OK line of long output.
+func (rp *reporter) note(sec section, format string, args ...any) {
+	rp.add(sec, plugin.OK, "", fmt.Sprintf(format, args...))
+}
+
+// order puts the lines that are not OK first, as found, then the OK lines
+// by section.
+func (rp *reporter) order() {
+	type entry struct {
+		line plugin.Line
+		sec  section
+	}
+	entries := make([]entry, len(rp.res.Lines))
+	for i, l := range rp.res.Lines {
+		entries[i] = entry{l, rp.sections[i]}
+	}
+	rank := func(e entry) int {
+		if e.line.Status != plugin.OK {
+			return -1
+		}
+		return int(e.sec)
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return rank(entries[i]) < rank(entries[j]) })
+	for i, e := range entries {
+		rp.res.Lines[i] = e.line
+	}
+}
+
+func (rp *reporter) reportOff() {
+	root := rp.scan.root
+	text := "no capture directory under " + root + "/{imap,pop,http}: nothing is recorded"
+	if rp.scan.missing {
+		text = root + " does not exist: nothing is recorded"
+	}
+	rp.note(secCaptures, "%s", text)
+	rp.reportStrays()
+	rp.res.AddPerf(rp.totalsPerf(nil, rp.env.Now)...)
+	if rp.res.Status == plugin.OK {
+		rp.res.Summary = "telemetry off"
+		return
+	}
+	rp.res.Summary = rp.problemSummary()
+}
+
+func age(t, now time.Time) time.Duration {
+	if d := now.Sub(t); d > 0 {
+		return d
+	}
+	return 0
+}
+
+func (rp *reporter) reportCapture(c *capture, now time.Time) {
+	o := rp.o
+	a := age(c.since(), now)
+	status, limit := plugin.OK, ""
+	switch {
+	case o.MaxAgeCritical > 0 && a > o.MaxAgeCritical.D():
+		status, limit = plugin.CRITICAL, fmt.Sprintf(" (over --max-age-critical %s)", units.FormatAge(o.MaxAgeCritical.D()))
+	case o.MaxAge > 0 && a > o.MaxAge.D():
+		status, limit = plugin.WARNING, fmt.Sprintf(" (over --max-age %s)", units.FormatAge(o.MaxAge.D()))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: capturing for %s%s, ", c.name(), units.FormatAge(a), limit)
+	switch {
+	case c.listErr != nil:
+		b.WriteString("session files not counted")
+	case c.files == 0:
+		b.WriteString("no session recorded yet (is the userid right?)")
+	default:
+		fmt.Fprintf(&b, "%s (%s), newest %s ago", plural(c.files, "session file"), units.FormatBytes(uint64(c.bytes)), units.FormatAge(age(c.newest, now)))
+	}
+	if c.ignored > 0 {
+		fmt.Fprintf(&b, ", %s ignored", plural(c.ignored, "other entry"))
+	}
+	if status != plugin.OK {
+		fmt.Fprintf(&b, "; remove %s to stop capturing", c.path)
+	} else {
+		fmt.Fprintf(&b, "; %s", c.path)
+	}
+	rp.add(secCaptures, status, fmt.Sprintf("%s capturing for %s%s", c.name(), units.FormatAge(a), shortLimit(limit)), b.String())
+
+	if c.listErr != nil {
+		rp.add(secCaptures, plugin.UNKNOWN, "cannot list "+c.name(),
+			fmt.Sprintf("%s: cannot list %s: %s (run the check as root or as the server user)", c.name(), c.path, describe(c.listErr)))
+	}
+	rp.reportOwner(c)
+	if c.unreadable.n > 0 {
+		rp.add(secFiles, plugin.UNKNOWN, fmt.Sprintf("%s: %s unreadable", c.name(), plural(c.unreadable.n, "session file")),
+			fmt.Sprintf("%s: %s unreadable: %s", c.name(), plural(c.unreadable.n, "session file"), named(c.unreadable)))
+	}
+	if c.unparsable.n > 0 {
+		rp.note(secFiles, "%s: %s not in the session format, not counted: %s",
+			c.name(), plural(c.unparsable.n, "file"), named(c.unparsable))
+	}
+}
+
+// reportOwner warns when the server cannot create session files in the
+// capture: the admin believes tracing is on, and nothing is recorded.
+func (rp *reporter) reportOwner(c *capture) {
+	srv := rp.server
+	if srv == nil || !c.hasOwner || srv.canCreateIn(c.uid, c.gid, c.mode) {
+		return
+	}
+	who := userName(c.uid) + ":" + groupName(c.gid)
+	rp.add(secCaptures, plugin.WARNING,
+		fmt.Sprintf("%s not writable by %s (owned by %s)", c.name(), srv.name, userName(c.uid)),
+		fmt.Sprintf("%s: owned by %s, mode %04o: the server user %s (%s) cannot create session files there, nothing is recorded; chown it to %s",
+			c.name(), who, uint32(c.mode.Perm()), srv.name, srv.source, srv.name))
+}
+
+func named(l fileList) string {
+	s := strings.Join(l.names, ", ")
+	if more := l.n - len(l.names); more > 0 {
+		s += fmt.Sprintf(", +%d more", more)
+	}
+	return s
+}
+
+func (rp *reporter) reportStrays() {
+	if len(rp.scan.strays) == 0 {
+		return
+	}
+	names := rp.scan.strays
+	sort.Strings(names)
+	more := ""
+	if len(names) > maxNamed {
+		more = fmt.Sprintf(", +%d more", len(names)-maxNamed)
+		names = names[:maxNamed]
+	}
+	rp.note(secStrays, "%s: %s ignored (the server captures imap, pop and http only)", rp.scan.root, strings.Join(names, ", ")+more)
+}
+
+// totals over all captures.
+type totals struct {
+	captures, users, files, unparsable int
+	bytes                              int64
+	oldest                             time.Duration
+}
+
+func sum(caps []*capture, now time.Time) totals {
+	t := totals{captures: len(caps)}
+	users := map[string]bool{}
+	for _, c := range caps {
+		users[c.user] = true
+		t.files += c.files
+		t.bytes += c.bytes
+		t.unparsable += c.unparsable.n
+		t.oldest = max(t.oldest, age(c.since(), now))
+	}
+	t.users = len(users)
+	return t
+}
+
+func (rp *reporter) reportTotals(caps []*capture, now time.Time) {
+	o := rp.o
+	t := sum(caps, now)
+	if s := threshold.Evaluate(float64(t.users), o.Warning, o.Critical); s != plugin.OK {
+		rng := o.Warning
+		if s == plugin.CRITICAL {
+			rng = o.Critical
+		}
+		rp.add(secTotals, s, fmt.Sprintf("%s captured", plural(t.users, "user")),
+			fmt.Sprintf("%s captured, outside the %s range %s", plural(t.users, "user"), strings.ToLower(s.String()), rng))
+	}
+	size := uint64(t.bytes)
+	switch {
+	case o.MaxSizeCritical > 0 && size > uint64(o.MaxSizeCritical):
+		rp.add(secTotals, plugin.CRITICAL, fmt.Sprintf("captures hold %s", units.FormatBytes(size)),
+			fmt.Sprintf("session files hold %s, over --max-size-critical %s", units.FormatBytes(size), units.FormatBytes(uint64(o.MaxSizeCritical))))
+	case o.MaxSize > 0 && size > uint64(o.MaxSize):
+		rp.add(secTotals, plugin.WARNING, fmt.Sprintf("captures hold %s", units.FormatBytes(size)),
+			fmt.Sprintf("session files hold %s, over --max-size %s", units.FormatBytes(size), units.FormatBytes(uint64(o.MaxSize))))
+	}
+	rp.res.AddPerf(rp.totalsPerf(caps, now)...)
+}
+
+func (rp *reporter) totalsPerf(caps []*capture, now time.Time) []plugin.Perf {
+	o := rp.o
+	t := sum(caps, now)
+	bytes := plugin.NewPerf("bytes", float64(t.bytes), "B").Bounds(0, math.NaN())
+	bytes.Warn, bytes.Crit = sizeLimit(o.MaxSize), sizeLimit(o.MaxSizeCritical)
+	oldest := plugin.NewPerf("oldest_age", math.Round(t.oldest.Seconds()), "s").Bounds(0, math.NaN())
+	oldest.Warn, oldest.Crit = ageLimit(o.MaxAge), ageLimit(o.MaxAgeCritical)
+	return []plugin.Perf{
+		plugin.NewPerf("captures", float64(t.captures), "").Bounds(0, math.NaN()),
+		plugin.NewPerf("users", float64(t.users), "").Bounds(0, math.NaN()).Thresholds(o.Warning, o.Critical),
+		plugin.NewPerf("files", float64(t.files), "").Bounds(0, math.NaN()),
+		bytes,
+		oldest,
+		plugin.NewPerf("unparsable", float64(t.unparsable), "").Bounds(0, math.NaN()),
+	}
+}
+
+func sizeLimit(s units.Size) string {
+	if s == 0 {
+		return ""
+	}
+	return strconv.FormatUint(uint64(s), 10)
+}
+
+func ageLimit(d units.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(math.Round(d.D().Seconds())), 10)
+}
+
+// reportLatency is one line and perfdata per protocol with response times.
+func (rp *reporter) reportLatency() {
+	o := rp.o
+	for _, p := range Protocols {
+		st := rp.stats[p]
+		if st == nil || st.lat.Count() == 0 {
+			continue
+		}
+		p95, mx := round3(st.lat.Quantile(0.95)), round3(st.lat.Max())
+		status := plugin.Worst(threshold.Evaluate(p95, o.ResponseWarning, o.ResponseCritical),
+			threshold.Evaluate(mx, o.ResponseMaxWarning, o.ResponseMaxCritical))
+		text := fmt.Sprintf("%s: %s in %s: server response max %s (%s, user %s, session %s), p95 %s; server %s in all, client %s (longest wait %s)",
+			p, plural(int(st.lat.Count()), "response"), plural(st.sessions, "session"),
+			secs(mx), st.slowest.Command, st.slowestUser, st.slowestFile, secs(p95),
+			secs(st.serverTime), secs(st.clientTime), secs(st.clientMax))
+		rp.add(secLatency, status, fmt.Sprintf("%s response p95 %s max %s", p, secs(p95), secs(mx)), text)
+		rp.res.AddPerf(
+			plugin.NewPerf(string(p)+"_response_max", mx, "s").Bounds(0, math.NaN()).Thresholds(o.ResponseMaxWarning, o.ResponseMaxCritical),
+			plugin.NewPerf(string(p)+"_response_p95", p95, "s").Bounds(0, math.NaN()).Thresholds(o.ResponseWarning, o.ResponseCritical),
+			plugin.NewPerf(string(p)+"_responses", float64(st.lat.Count()), "").Bounds(0, math.NaN()),
+		)
+	}
+}
+
+// reportNotRead says when the figures cover only part of the sessions.
+func (rp *reporter) reportNotRead(caps []*capture) {
+	notRead, partial := 0, 0
+	for _, c := range caps {
+		notRead += c.notRead
+		partial += c.partial
+	}
+	if rp.o.NoSessions {
+		rp.note(secNotes, "session files not read (--no-sessions)")
+		return
+	}
+	if notRead > 0 {
+		rp.note(secNotes, "%s not read (%s reached): response times come from the %d newest sessions",
+			plural(notRead, "session file"), strings.Join(rp.stopped, ", "), rp.readDone)
+	}
+	if partial > 0 {
+		rp.note(secNotes, "%s read only in part (--max-read-per-file %s or --max-read)",
+			plural(partial, "session file"), units.FormatBytes(uint64(rp.o.MaxReadPerFile)))
+	}
+}
+
+// summary is line 1: the worst finding, or what is on.
+func (rp *reporter) summary(caps []*capture, now time.Time) string {
+	if rp.res.Status != plugin.OK {
+		return rp.problemSummary()
+	}
+	t := sum(caps, now)
+	oldest := caps[0]
+	var s string
+	if len(caps) == 1 {
+		s = fmt.Sprintf("telemetry on: %s for %s, %s, %s", oldest.name(), units.FormatAge(age(oldest.since(), now)),
+			plural(oldest.files, "session"), units.FormatBytes(uint64(oldest.bytes)))
+	} else {
+		s = fmt.Sprintf("telemetry on: %s of %s, oldest %s for %s, %s", plural(t.captures, "capture"), plural(t.users, "user"),
+			oldest.name(), units.FormatAge(age(oldest.since(), now)), units.FormatBytes(uint64(t.bytes)))
+	}
+	for _, f := range rp.latencyShorts() {
+		s += "; " + f
+	}
+	return s
+}
+
+func (rp *reporter) latencyShorts() []string {
+	var out []string
+	for _, p := range Protocols {
+		if st := rp.stats[p]; st != nil && st.lat.Count() > 0 {
+			out = append(out, fmt.Sprintf("%s response p95 %s max %s", p, secs(round3(st.lat.Quantile(0.95))), secs(round3(st.lat.Max()))))
+		}
+	}
+	return out
+}
+
+// problemSummary names the first of the worst findings and counts the
+// other problems.
+func (rp *reporter) problemSummary() string {
+	var first string
+	others := 0
+	for _, f := range rp.findings {
+		if f.status == rp.res.Status && first == "" {
+			first = f.short
+			continue
+		}
+		others++
+	}
+	if others > 0 {
+		first += fmt.Sprintf(" (+%d more)", others)
+	}
+	return first
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	switch {
+	case strings.HasSuffix(noun, "y"):
+		noun = noun[:len(noun)-1] + "ies"
+	default:
+		noun += "s"
+	}
+	return strconv.Itoa(n) + " " + noun
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// secs is "0.236s", "12.5s", "1h3m" for long ones.
+func secs(v float64) string {
+	if v >= 600 {
+		return units.FormatAge(time.Duration(v * float64(time.Second)))
+	}
+	return strconv.FormatFloat(round3(v), 'f', -1, 64) + "s"
+}
+
+// shortLimit turns " (over --max-age 1d)" into " (over 1d)" for line 1.
+func shortLimit(limit string) string {
+	return strings.NewReplacer("--max-age-critical ", "", "--max-age ", "").Replace(limit)
+}
