@@ -249,7 +249,7 @@ func stampText(r stamps.Reading) string {
 	case !r.Exists:
 		return r.Stamp.File + " missing"
 	case r.Age < 0:
-		return fmt.Sprintf("%s %s in the future", r.Stamp.File, units.FormatAge(-r.Age))
+		return fmt.Sprintf("%s %s in the future", r.Stamp.File, units.FormatAge((-r.Age).Round(time.Second)))
 	}
 	return fmt.Sprintf("%s %s old", r.Stamp.File, units.FormatAge(r.Age))
 }

@@ -50,8 +50,11 @@ func ParsePidFile(b []byte) (PidFile, error) {
 		return PidFile{}, fmt.Errorf("holds %d words, expected a pid and a state (ready or init); found %s", len(fields), quote(b))
 	}
 	pid, err := parsePid(fields[0])
-	if err != nil {
+	if err != nil && len(fields) > 1 {
 		return PidFile{}, fmt.Errorf("%v; found %s", err, quote(b))
+	}
+	if err != nil {
+		return PidFile{}, err
 	}
 	pf := PidFile{Pid: pid}
 	if len(fields) == 2 {
@@ -109,9 +112,24 @@ func isWord(s string) bool {
 	return s != ""
 }
 
+// maxQuoted bounds a quotation of file content in an error.
+const maxQuoted = 60
+
 // quote shows file content in an error: Go-quoted (so control bytes and
-// newlines are visible) and cut to a length that fits a status line.
-func quote(b []byte) string { return strconv.Quote(shorten(string(b), 40)) }
+// newlines are visible) and cut so that even escaped binary bytes fit a
+// status line.
+func quote(b []byte) string {
+	s := string(b)
+	q := strconv.Quote(s)
+	for n := len(s); len(q) > maxQuoted; {
+		n = min(n-1, maxQuoted)
+		for n > 0 && !utf8Start(s[n]) {
+			n--
+		}
+		q = strconv.Quote(s[:n]) + "..."
+	}
+	return q
+}
 
 func shorten(s string, n int) string {
 	if len(s) <= n {
