@@ -3,6 +3,7 @@ package folders
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -204,8 +205,8 @@ func addPerf(res *plugin.Result, o *options, rec *record) {
 // agePerf is the age of the result: 0 for a live run.
 func agePerf(o *options, age time.Duration) plugin.Perf {
 	p := plugin.NewPerf("result_age", math.Round(max(age, 0).Seconds()), "s").Bounds(0, nan)
-	p.Warn = fmt.Sprint(int64(o.MaxResultAge.D() / time.Second))
-	p.Crit = fmt.Sprint(int64(o.MaxResultAgeCrit.D() / time.Second))
+	p.Warn = strconv.FormatFloat(o.MaxResultAge.D().Seconds(), 'f', -1, 64)
+	p.Crit = strconv.FormatFloat(o.MaxResultAgeCrit.D().Seconds(), 'f', -1, 64)
 	return p
 }
 

@@ -22,21 +22,35 @@ const (
 	maxFolderLen    = 256  // a folder name longer than this is cut
 )
 
+// matchLen is how much of a line the patterns look at: the documented
+// messages are short, and Go's regexp engine costs O(line x pattern), so an
+// 8 KiB line of junk must not cost milliseconds per pattern.
+const matchLen = 1024
+
+// notRunningLen is how much of a line --not-running-pattern looks at: such
+// a message is one short sentence.
+const notRunningLen = 256
+
 // pattern is one way a line can report a damaged folder.
 type pattern struct {
-	kind string // what is wrong, for the long output
-	re   *regexp.Regexp
+	kind    string // what is wrong, for the long output
+	re      *regexp.Regexp
+	builtin bool // a documented string: run only if the line has a keyword
 }
+
+// keywords are what a line must contain (lower-cased) for the documented
+// patterns to be worth running.
+var keywords = []string{"needs reconstruct", "mailbox corrupted", "invalid cache data"}
 
 // defaultPatterns recognise the documented strings. Order matters: the
 // first that matches names the kind; the specific ones come first.
 var defaultPatterns = []pattern{
-	{"invalid cache data", regexp.MustCompile(`(?i)invalid cache data for msg\s+(?P<msg>\d+)\s+in mailbox\s+(?P<folder>.+?)\.?\s+needs reconstruct`)},
-	{"missing fixed headers", regexp.MustCompile(`(?i)mailbox corrupted,?\s*missing fixed headers\b:?\s*(?P<folder>.*)`)},
-	{"start_offset beyond EOF", regexp.MustCompile(`(?i)mailbox corrupted,?\s*start_offset beyond EOF\b:?\s*(?P<folder>.*)`)},
-	{"mailbox corrupted", regexp.MustCompile(`(?i)mailbox corrupted\b(?:[^:]*:\s*(?P<folder>.*))?`)},
-	{"invalid cache data", regexp.MustCompile(`(?i)invalid cache data`)},
-	{"needs reconstruct", regexp.MustCompile(`(?i)needs reconstruct`)},
+	{"invalid cache data", regexp.MustCompile(`(?i)invalid cache data for msg\s+(?P<msg>\d+)\s+in mailbox\s+(?P<folder>.+?)\.?\s+needs reconstruct`), true},
+	{"missing fixed headers", regexp.MustCompile(`(?i)mailbox corrupted,?\s*missing fixed headers\b:?\s*(?P<folder>.*)`), true},
+	{"start_offset beyond EOF", regexp.MustCompile(`(?i)mailbox corrupted,?\s*start_offset beyond EOF\b:?\s*(?P<folder>.*)`), true},
+	{"mailbox corrupted", regexp.MustCompile(`(?i)mailbox corrupted\b(?:[^:]*:\s*(?P<folder>.*))?`), true},
+	{"invalid cache data", regexp.MustCompile(`(?i)invalid cache data`), true},
+	{"needs reconstruct", regexp.MustCompile(`(?i)needs reconstruct`), true},
 }
 
 // databaseHint is the documented advice to resync the mailbox database
@@ -118,19 +132,37 @@ func NewParser(custom []string, noDefaults bool, notRunning string) (*Parser, er
 // Line feeds one output line (without its newline).
 func (p *Parser) Line(line string) {
 	p.report.Lines++
+	full := line
+	if len(line) > matchLen {
+		line = line[:matchLen]
+	}
+	lower := strings.ToLower(line)
+	documented := false
+	for _, k := range keywords {
+		if strings.Contains(lower, k) {
+			documented = true
+			break
+		}
+	}
 	for _, pt := range p.patterns {
+		if pt.builtin && !documented {
+			continue
+		}
 		m := pt.re.FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
-		p.add(line, pt, m)
+		p.add(full, pt, m)
 		return
 	}
-	if databaseHint.MatchString(line) {
+	if strings.Contains(lower, "reconstruct -m") && databaseHint.MatchString(line) {
 		if len(p.report.Database) < maxDatabaseHint {
 			p.report.Database = append(p.report.Database, cut(strings.TrimSpace(line), MaxLineLen))
 		}
 		return
+	}
+	if len(line) > notRunningLen {
+		line = line[:notRunningLen]
 	}
 	if p.notRunning != nil && p.report.NotRunning == "" && p.notRunning.MatchString(line) {
 		p.report.NotRunning = cut(strings.TrimSpace(line), MaxLineLen)
