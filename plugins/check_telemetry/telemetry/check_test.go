@@ -143,7 +143,7 @@ func TestCaptureAge(t *testing.T) {
 				s.SetAge(redbRel, 3*day)
 			},
 			code:    1,
-			summary: "imap/redb capturing for 3d (over 1d)",
+			summary: "imap/redb capturing for 3d, over 1d",
 			lines:   []string{"[WARNING] imap/redb: capturing for 3d (over --max-age 1d), 1 session file (574 B), newest 3d ago; remove "},
 		},
 		{
@@ -153,7 +153,7 @@ func TestCaptureAge(t *testing.T) {
 				s.SetAge(redbRel+"/1795881801.1", 40*time.Hour)
 			},
 			code:    1,
-			summary: "imap/redb capturing for 1d16h (over 1d)",
+			summary: "imap/redb capturing for 1d16h, over 1d",
 			lines:   []string{"2 session files", "newest 1h ago"},
 		},
 		{
@@ -164,7 +164,7 @@ func TestCaptureAge(t *testing.T) {
 			},
 			args:    []string{"--max-age-critical", "7d"},
 			code:    2,
-			summary: "imap/redb capturing for 10d (over 7d)",
+			summary: "imap/redb capturing for 10d, over 7d",
 		},
 		{
 			name: "no age limit",
@@ -192,7 +192,7 @@ func TestCaptureAge(t *testing.T) {
 				s.SetAge(telRel+"/http/jdoe@example.com", 5*day)
 			},
 			code:    1,
-			summary: "http/jdoe@example.com capturing for 5d (over 1d)",
+			summary: "http/jdoe@example.com capturing for 5d, over 1d",
 			lines:   []string{"no session recorded yet"},
 		},
 		{
@@ -366,8 +366,11 @@ func TestSessionContents(t *testing.T) {
 	perf(t, out, "http_response_max", 1.25)
 	perf(t, out, "users", 2)
 	perf(t, out, "captures", 4)
+	verbose := check(t, s, "-v")
+	verbose.Contains(t, "[OK] imap commands: APPEND 2x max 2.75s avg 1.376s, SELECT 2x max 0.31s avg 0.273s, UID FETCH 2x max 0.12s avg 0.119s,",
+		"[OK] pop commands: PASS 1x max 0.9s avg 0.9s, RETR 1x max 0.4s avg 0.4s,")
 	for _, secret := range []string{"hunter2", "Secret plans", "boss@", "login.msc", "sid=", "INBOX", "user=jdoe"} {
-		if strings.Contains(out.Stdout, secret) {
+		if strings.Contains(out.Stdout+verbose.Stdout, secret) {
 			t.Errorf("output shows session content %q:\n%s", secret, out.Stdout)
 		}
 	}
@@ -482,7 +485,7 @@ func TestThousandsOfFiles(t *testing.T) {
 	}
 	out := check(t, s)
 	out.Expect(t, "TELEMETRY", 1)
-	if out.Summary != "pop/user399 capturing for 18d15h (over 1d) (+400 more)" {
+	if out.Summary != "pop/user399 capturing for 18d15h, over 1d (+400 more)" {
 		t.Errorf("summary %q", out.Summary)
 	}
 	last := out.Lines[len(out.Lines)-1]

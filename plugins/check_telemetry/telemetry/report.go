@@ -304,6 +304,9 @@ func (rp *reporter) reportLatency() {
 			secs(mx), st.slowest.Command, st.slowestUser, st.slowestFile, secs(p95),
 			secs(st.serverTime), secs(st.clientTime), secs(st.clientMax))
 		rp.add(secLatency, status, fmt.Sprintf("%s response p95 %s max %s", p, secs(p95), secs(mx)), text)
+		if rp.env.Verbose > 0 {
+			rp.note(secLatency, "%s commands: %s", p, commandSummary(st.commands))
+		}
 		rp.res.AddPerf(
 			plugin.NewPerf(string(p)+"_response_max", mx, "s").Bounds(0, math.NaN()).Thresholds(o.ResponseMaxWarning, o.ResponseMaxCritical),
 			plugin.NewPerf(string(p)+"_response_p95", p95, "s").Bounds(0, math.NaN()).Thresholds(o.ResponseWarning, o.ResponseCritical),
@@ -405,7 +408,29 @@ func secs(v float64) string {
 	return strconv.FormatFloat(round3(v), 'f', -1, 64) + "s"
 }
 
-// shortLimit turns " (over --max-age 1d)" into " (over 1d)" for line 1.
+// shortLimit turns " (over --max-age 1d)" into ", over 1d" for line 1.
 func shortLimit(limit string) string {
-	return strings.NewReplacer("--max-age-critical ", "", "--max-age ", "").Replace(limit)
+	return strings.NewReplacer(" (", ", ", ")", "", "--max-age-critical ", "", "--max-age ", "").Replace(limit)
+}
+
+// commandSummary lists commands slowest first: "SELECT 12x max 0.5s avg
+// 0.1s, ...".
+func commandSummary(m map[string]*commandStats) string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, b := m[names[i]], m[names[j]]
+		if a.max != b.max {
+			return a.max > b.max
+		}
+		return names[i] < names[j]
+	})
+	parts := make([]string, len(names))
+	for i, n := range names {
+		c := m[n]
+		parts[i] = fmt.Sprintf("%s %dx max %s avg %s", n, c.n, secs(c.max), secs(c.sum/float64(c.n)))
+	}
+	return strings.Join(parts, ", ")
 }

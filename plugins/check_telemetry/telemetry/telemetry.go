@@ -135,6 +135,28 @@ type protoStats struct {
 	serverTime  float64
 	clientTime  float64
 	clientMax   float64
+	commands    map[string]*commandStats // by command name: a bounded set
+}
+
+// commandStats are the response times of one command, for -v.
+type commandStats struct {
+	n        int
+	sum, max float64
+}
+
+func (st *protoStats) addResponse(r Response) {
+	st.lat.Add(r.Seconds)
+	if st.commands == nil {
+		st.commands = map[string]*commandStats{}
+	}
+	c, ok := st.commands[r.Command]
+	if !ok {
+		c = &commandStats{}
+		st.commands[r.Command] = c
+	}
+	c.n++
+	c.sum += r.Seconds
+	c.max = max(c.max, r.Seconds)
 }
 
 func (r *run) statsFor(p Protocol) *protoStats {
@@ -197,7 +219,7 @@ func (r *run) readSession(p *Parser, f sessionFile, budget int64) int64 {
 	}
 	defer fh.Close()
 	st := r.statsFor(f.c.proto)
-	s, err := p.Parse(fh, f.c.proto, budget, func(resp Response) { st.lat.Add(resp.Seconds) })
+	s, err := p.Parse(fh, f.c.proto, budget, st.addResponse)
 	var fe *FormatError
 	switch {
 	case errors.Is(err, ErrEmpty):
