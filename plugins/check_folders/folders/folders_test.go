@@ -494,3 +494,14 @@ func deadPid(t *testing.T) int {
 	p.Wait()
 	return p.Pid
 }
+
+func TestDatabaseResyncHintWarns(t *testing.T) {
+	s := fixture.New(t)
+	rc := printing(t, "Recovering database from snapshot. Run reconstruct -m soon after startup to resync redundant data", 0)
+	out := run(t, s, "--reconstruct", rc)
+	out.Expect(t, service, warning)
+	if out.Summary != "no damaged folders, mailbox database needs reconstruct -m" {
+		t.Errorf("summary %q", out.Summary)
+	}
+	out.Contains(t, "[WARNING] mailbox database needs resync (run reconstruct -m): Recovering database from snapshot.")
+}
