@@ -615,3 +615,21 @@ func TestRunAsNagios(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
+
+// TestDemoBrokenSample is the broken state the README gives for make demo:
+// a forgotten capture whose newest session had a slow SELECT.
+func TestDemoBrokenSample(t *testing.T) {
+	s := fixture.New(t)
+	tel := fixture.VarRel + "/telemetry/imap/redb"
+	s.Write(tel+"/1796100000.4", "LOGIN redb 2026/11/28 16:40:02\n>0.019>1 OK User logged in\n"+
+		"<0.051<3 select \"INBOX\"\n>4.212>* 1540 EXISTS\n3 OK [READ-WRITE] Completed\n", 20*time.Minute)
+	s.SetAge(tel+"/1795881801.1", 72*time.Hour)
+	s.SetAge(tel, 72*time.Hour)
+	out := check(t, s, "--response-warning", "2")
+	out.Expect(t, "TELEMETRY", 1)
+	if out.Summary != "imap/redb capturing for 3d, over 1d (+1 more)" {
+		t.Errorf("summary %q", out.Summary)
+	}
+	out.Contains(t, "[WARNING] imap: 5 responses in 2 sessions: server response max 4.212s (SELECT, user redb, session 1796100000.4)")
+	perf(t, out, "imap_response_max", 4.212)
+}
