@@ -120,7 +120,7 @@ func TestBinaryFirstRunGrowthAndSecondRun(t *testing.T) {
 
 func TestBinaryRotationBetweenRuns(t *testing.T) {
 	v := newServer(t)
-	v.run().Expect(t, "MSGLOGS", 0)
+	v.run("-s", "imap").Expect(t, "MSGLOGS", 0)
 	// Written to the old file just before the rotation: must be counted.
 	v.append("imap", errLine, "[28/Nov/2026:16:20:01 +0000] mailhost imapd[6747]: Store Error: partial")
 	rotated := v.rotate("imap")
@@ -296,7 +296,7 @@ func TestBinaryUnwritableStateDir(t *testing.T) {
 
 func TestBinaryGarbageAndTenMegabyteLine(t *testing.T) {
 	v := newServer(t)
-	v.run().Expect(t, "MSGLOGS", 0)
+	v.run("-s", "imap").Expect(t, "MSGLOGS", 0)
 	garbage := "\x00\x01\xff\xfe|=|\x1b[31m binary Error: not a header\r\n\x00\x00\x00\n"
 	long := "[28/Nov/2026:16:20:03 +0000] mailhost imapd[6747]: Store Error: " + strings.Repeat("A|\x1b", 10<<20/3) + "\n"
 	v.append("imap", garbage, long, critLine)
@@ -335,8 +335,10 @@ func TestBinaryExcludeAndMatch(t *testing.T) {
 	o.Contains(t, "first check")
 
 	// A match line alerts WARNING by default; -c match=0 makes it CRITICAL.
+	strict := append(args, "-c", "match=0", "-c", "critical=off")
+	v.run(strict...).Expect(t, "MSGLOGS", 0)
 	v.append("imap", svcLine("imapd[6747]", "Account", "Notice", "badlogin: x"))
-	o = v.run(append(args, "-c", "match=0", "-c", "critical=off")...)
+	o = v.run(strict...)
 	o.Expect(t, "MSGLOGS", 2)
 	o.Contains(t, "imap: 1 match since last check")
 }
@@ -349,7 +351,9 @@ func TestBinaryMTA(t *testing.T) {
 	if o.Summary != "mta: log silent for 2h" {
 		t.Fatalf("summary %q", o.Summary)
 	}
-	perfValue(t, o, "mta_age", 7200)
+	if age := o.Perf["mta_age"].Value; age < 7200 || age > 7200+120 {
+		t.Fatalf("mta_age %v, want about 7200", age)
+	}
 	v.run("-s", "mta", "--stale", "mta=3h").Expect(t, "MSGLOGS", 0)
 	v.run("-s", "mta", "--stale", "0").Expect(t, "MSGLOGS", 0)
 
@@ -446,4 +450,25 @@ func TestBinaryFromStartAndHelp(t *testing.T) {
 	if o.Code != 3 || !strings.Contains(o.Stdout, "--stale=[SERVICE=]DURATION") || !strings.Contains(o.Stdout, "256MiB)") {
 		t.Fatalf("help:\n%s", o.Stdout)
 	}
+}
+
+// TestBinaryDefinitionsHaveOwnState: two check definitions on one log each
+// see every line; neither takes lines from the other.
+func TestBinaryDefinitionsHaveOwnState(t *testing.T) {
+	v := newServer(t)
+	all := []string{}
+	imapOnly := []string{"-s", "imap", "-w", "warning=5"}
+	v.run(all...).Expect(t, "MSGLOGS", 0)
+	v.run(imapOnly...).Expect(t, "MSGLOGS", 0)
+	v.append("imap", errLine)
+	o := v.run(all...)
+	o.Expect(t, "MSGLOGS", 1)
+	perfValue(t, o, "imap_error", 1)
+	o = v.run(imapOnly...)
+	o.Expect(t, "MSGLOGS", 1)
+	perfValue(t, o, "imap_error", 1)
+	// Options that shape one run only keep the state.
+	o = v.run(append(imapOnly, "--show", "1", "-t", "20", "--max-bytes", "1MiB")...)
+	o.Expect(t, "MSGLOGS", 0)
+	o.Contains(t, "since last check (0 B read)")
 }

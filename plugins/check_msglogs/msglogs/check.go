@@ -283,7 +283,11 @@ func evaluate(cfg *config, r *logResult) {
 		}
 	}
 	if len(alerting) > 0 {
-		r.problems = append(r.problems, note{worst, strings.Join(alerting, ", ") + " since last check", true})
+		when := " since last check"
+		if r.rep.FirstRun {
+			when = " in the whole log (first check, --from-start)"
+		}
+		r.problems = append(r.problems, note{worst, strings.Join(alerting, ", ") + when, true})
 	}
 	if stale := cfg.staleFor(r.svc); stale > 0 && r.age > stale {
 		r.problems = append(r.problems, note{plugin.WARNING, "log silent for " + units.FormatAge(r.age), false})
@@ -507,9 +511,9 @@ func summary(results []*logResult, dir []note) string {
 		}
 	}
 	if first == len(results) && read == 0 {
-		return fmt.Sprintf("first check of %d logs: positions saved, new lines are counted from now on", len(results))
+		return fmt.Sprintf("first check of %d log%s: positions saved, new lines are counted from now on", len(results), plural(len(results)))
 	}
-	return fmt.Sprintf("%d logs OK, nothing alarming since last check (%s read)", len(results), units.FormatBytes(uint64(read)))
+	return fmt.Sprintf("%d log%s OK, nothing alarming since last check (%s read)", len(results), plural(len(results)), units.FormatBytes(uint64(read)))
 }
 
 func describe(err error) string {

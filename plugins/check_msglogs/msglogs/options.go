@@ -56,6 +56,9 @@ type config struct {
 	stale    map[string]time.Duration // "" is the default
 	exclude  []*regexp.Regexp
 	match    []*regexp.Regexp
+	// definition holds the remaining options that tell check definitions
+	// apart (log dir, hygiene thresholds), for the state key.
+	definition []string
 }
 
 func parseConfig(o *options) (*config, error) {
@@ -106,6 +109,9 @@ func parseConfig(o *options) (*config, error) {
 	if c.match, err = compileAll("--match", o.Match); err != nil {
 		return nil, err
 	}
+	c.definition = []string{"log-dir=" + o.LogDir,
+		fmt.Sprintf("dir=%d,%d", o.DirWarn, o.DirCrit),
+		"rotated=" + o.RotWarn.String() + "," + o.RotCrit.String()}
 	if o.Show < 0 || o.Show > 20 {
 		return nil, fmt.Errorf("--show %d: must be between 0 and 20", o.Show)
 	}
@@ -178,21 +184,44 @@ func (c *config) staleFor(svc string) time.Duration {
 	return c.stale[""]
 }
 
-// stateParts are the options that change what is counted: they go into the
-// state key, so that two check definitions never share an offset.
+// stateParts identify a check definition: every option that changes what
+// is counted or how it is judged goes into the state key, so that two
+// definitions on one log (say, all logs with default levels and imap alone
+// with --match) each read every line instead of taking lines from each
+// other. Options that only shape one run (-t, -v, --show, --max-bytes,
+// --from-start) are left out.
 func (c *config) stateParts(svc, logPath string) []string {
-	parts := []string{svc, logPath}
+	parts := []string{svc, logPath, "services=" + strings.Join(sorted(c.services), ",")}
 	add := func(name string, res []*regexp.Regexp) {
 		var s []string
 		for _, r := range res {
 			s = append(s, r.String())
 		}
-		sort.Strings(s)
-		parts = append(parts, name+"="+strings.Join(s, "\x00"))
+		parts = append(parts, name+"="+strings.Join(sorted(s), "\x00"))
 	}
 	add("match", c.match)
 	add("exclude", c.exclude)
-	return parts
+	ranges := func(name string, m map[string]threshold.Range) {
+		var s []string
+		for k, r := range m {
+			s = append(s, k+"="+r.String())
+		}
+		parts = append(parts, name+"="+strings.Join(sorted(s), ","))
+	}
+	ranges("warning", c.warn)
+	ranges("critical", c.crit)
+	var st []string
+	for k, d := range c.stale {
+		st = append(st, fmt.Sprintf("%s=%d", k, d))
+	}
+	parts = append(parts, "stale="+strings.Join(sorted(st), ","))
+	return append(parts, c.definition...)
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
 }
 
 func contains(list []string, s string) bool {
