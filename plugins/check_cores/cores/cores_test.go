@@ -30,7 +30,7 @@ type server struct {
 	sys systemPaths
 }
 
-func newServer(t *testing.T) *server {
+func newServer(t testing.TB) *server {
 	t.Helper()
 	s := fixture.New(t)
 	host := t.TempDir()
@@ -42,7 +42,7 @@ func newServer(t *testing.T) *server {
 }
 
 // run runs the check in-process with -B set to the sample's base.
-func (s *server) run(t *testing.T, args ...string) plugintest.Output {
+func (s *server) run(t testing.TB, args ...string) plugintest.Output {
 	t.Helper()
 	var out bytes.Buffer
 	args = append([]string{"-B", s.Base()}, args...)
@@ -51,7 +51,7 @@ func (s *server) run(t *testing.T, args ...string) plugintest.Output {
 }
 
 // core writes a core at rel (relative to the sample root) dumped age ago.
-func (s *server) core(t *testing.T, rel string, c elfcoretest.Core, age time.Duration) string {
+func (s *server) core(t testing.TB, rel string, c elfcoretest.Core, age time.Duration) string {
 	t.Helper()
 	p := s.Path(rel)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -64,7 +64,7 @@ func (s *server) core(t *testing.T, rel string, c elfcoretest.Core, age time.Dur
 }
 
 // file writes raw bytes at rel, age ago.
-func (s *server) file(t *testing.T, rel string, b []byte, age time.Duration) {
+func (s *server) file(t testing.TB, rel string, b []byte, age time.Duration) {
 	t.Helper()
 	s.Write(rel, string(b), age)
 }
