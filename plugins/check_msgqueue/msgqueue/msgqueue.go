@@ -88,15 +88,29 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	}
 	chans = addNamed(chans, dir, o)
 
-	res := &plugin.Result{}
+	// Growth is evaluated first: a growing channel is the news of line 1
+	// among findings of the same state (it says why the counts are high),
+	// and its line leads the long output unless it is OK.
+	res, growth := &plugin.Result{}, &plugin.Result{}
 	var problems []finding
+	if !o.NoGrowth {
+		problems = checkGrowth(env, growth, chans, dir, o)
+	}
+	for _, l := range growth.Lines {
+		if l.Status != plugin.OK {
+			res.Add(l.Status, "%s", l.Text)
+		}
+	}
 	for _, c := range chans {
 		problems = append(problems, reportChannel(env, res, c, o)...)
 	}
 	problems = append(problems, reportHeld(res, chans, o)...)
-	if !o.NoGrowth {
-		problems = append(problems, checkGrowth(env, res, chans, dir, o)...)
+	for _, l := range growth.Lines {
+		if l.Status == plugin.OK {
+			res.Add(l.Status, "%s", l.Text)
+		}
 	}
+	res.AddPerf(growth.Perf...)
 	if env.Verbose > 0 {
 		res.Add(plugin.OK, "queue %s (%s): %d channels, %d temporary files in the top directory", dir, source, len(chans), topTemp)
 	}
