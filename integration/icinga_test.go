@@ -210,19 +210,16 @@ func generated(t testing.TB) map[string]string {
 			genErr = err
 			return
 		}
-		// The generated program must live inside the module; the
-		// underscore keeps it out of ./... patterns.
-		work, err := os.MkdirTemp(filepath.Join(root, "build"), "_mkman-e2e-")
+		work, err := os.MkdirTemp("", "msgstore-e2e-gen-")
 		if err != nil {
 			genErr = err
 			return
 		}
 		defer os.RemoveAll(work)
-		rel, _ := filepath.Rel(root, work)
 		genOut = map[string]string{}
 		for _, format := range []string{"icinga2", "icinga2-services", "nrpe"} {
 			dst := filepath.Join(work, format+".out")
-			out, err := run(t, 3*time.Minute, root, nil, "go", "run", "./tools/mkman", "-work", rel, "-format", format, "-o", dst)
+			out, err := run(t, 3*time.Minute, root, nil, "go", "run", "./tools/mkman", "-work", "build", "-format", format, "-o", dst)
 			if err != nil {
 				genErr = fmt.Errorf("go run ./tools/mkman -format %s: %v\n%s", format, err, out)
 				return

@@ -19,7 +19,8 @@ CROSS_DIR   ?= $(BUILD)/cross
 CROSS_PLATFORMS ?= linux/amd64 linux/arm64 solaris/amd64 illumos/amd64
 NFPM_VERSION ?= v2.45.2
 NFPM        ?= $(BUILD)/tools/nfpm
-MKMAN       := $(GO) run ./tools/mkman -work $(BUILD)/_mkman
+# The generated program must be inside the module, whatever BUILD is.
+MKMAN       := $(GO) run ./tools/mkman -work build
 PKG_ARCH    ?= $(shell $(GO) env GOARCH)
 # Package versions must start with a digit and, for rpm, hold no dash:
 # v1.2.3 -> 1.2.3, v1.2.3-4-gabc -> 1.2.3.4.gabc, f8da5c9-dirty ->
@@ -54,14 +55,14 @@ nrpe:
 
 generated: icinga2 nrpe
 
+# One go build per platform builds all plugins in parallel.
 cross:
 	@for pf in $(CROSS_PLATFORMS); do \
 		os=$${pf%/*}; arch=$${pf#*/}; \
-		for p in $(PLUGINS); do \
-			echo "go build $$os/$$arch $$p"; \
-			CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
-				-o $(CROSS_DIR)/$$os-$$arch/$$p ./plugins/$$p || exit 1; \
-		done; \
+		echo "go build $$os/$$arch: $(PLUGINS)"; \
+		mkdir -p $(CROSS_DIR)/$$os-$$arch; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+			-o $(CROSS_DIR)/$$os-$$arch/ $(addprefix ./plugins/,$(PLUGINS)) || exit 1; \
 	done
 
 $(NFPM):

@@ -8,9 +8,9 @@
 // It finds every plugin by itself: `go list ./plugins/...` names the logic
 // packages (plugins/<check_name>/<pkg>, not package main) whose source
 // declares `func Spec() plugin.Spec`. mkman writes a small program that
-// imports all of them into WORK (default build/_mkman; the underscore keeps
-// it out of ./... patterns) and runs it, so a new plugin needs no change
-// here.
+// imports all of them into a fresh directory _mkman-* under WORK (default
+// build, inside the module; the underscore keeps it out of ./... patterns),
+// runs it and removes it, so a new plugin needs no change here.
 package main
 
 import (
@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	work := flag.String("work", "build/_mkman", "directory for the generated program (inside the module)")
+	work := flag.String("work", "build", "where to write the generated program (a directory inside the module)")
 	// The remaining flags belong to the generated program (specdoc.Run);
 	// they are declared here so that -h lists them.
 	flag.String("format", "man", "man, icinga2, icinga2-services or nrpe")
@@ -68,14 +68,32 @@ func run(work string, args []string) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
+	dir, err := os.MkdirTemp(work, "_mkman-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
 	var src bytes.Buffer
 	if err := mainTemplate.Execute(&src, pkgs); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(work, "main.go"), src.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), src.Bytes(), 0o644); err != nil {
 		return err
 	}
-	cmd := exec.Command("go", append([]string{"run", "./" + filepath.Clean(work)}, args...)...)
+	// go run wants a relative ./path to a directory of the module.
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("-work %s must be inside the module (%s)", work, wd)
+	}
+	cmd := exec.Command("go", append([]string{"run", "./" + rel}, args...)...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
 }

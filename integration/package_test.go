@@ -1,0 +1,101 @@
+package integration
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/fixture"
+	"github.com/msgstore-plugins/msgstore/lib/plugintest"
+)
+
+// TestPackageInstalls builds the packages with `make package` (into a
+// temporary BUILD and DIST), installs the .deb with dpkg on this machine,
+// runs every plugin from /usr/lib/nagios/plugins on the sample server and
+// removes the package again, even when the test fails.
+func TestPackageInstalls(t *testing.T) {
+	requireTool(t, "/usr/bin/dpkg", "dpkg")
+	if testing.Short() {
+		t.Skip("-short: make package builds every plugin and nfpm")
+	}
+	names, _ := plugins(t)
+	if out, err := exec.Command("dpkg-query", "-W", "-f=${Status}", "msgstore-plugins").Output(); err == nil && strings.Contains(string(out), "installed") {
+		t.Skip("msgstore-plugins is installed on this machine already; not touching it")
+	}
+	ws := workspace(t)
+	root := plugintest.ModuleRoot()
+	dist := filepath.Join(ws, "dist")
+	out, err := run(t, 5*time.Minute, root, nil, "make", "package",
+		"BUILD="+filepath.Join(ws, "build"), "DIST="+dist, "VERSION=v0.0.0-e2e",
+		// nfpm is installed once per machine, not per test run.
+		"NFPM="+filepath.Join(root, "build", "tools", "nfpm"))
+	if err != nil {
+		t.Fatalf("make package: %v\n%s", err, out)
+	}
+	debs, _ := filepath.Glob(filepath.Join(dist, "*.deb"))
+	rpms, _ := filepath.Glob(filepath.Join(dist, "*.rpm"))
+	if len(debs) != 1 || len(rpms) != 1 {
+		t.Fatalf("make package made %v and %v, want one .deb and one .rpm:\n%s", debs, rpms, out)
+	}
+	contents, err := run(t, time.Minute, ws, nil, "dpkg-deb", "-c", debs[0])
+	if err != nil {
+		t.Fatal(err, contents)
+	}
+	for _, n := range names {
+		if !strings.Contains(contents, "./usr/lib/nagios/plugins/"+n+"\n") {
+			t.Errorf("the .deb lacks /usr/lib/nagios/plugins/%s:\n%s", n, contents)
+		}
+	}
+
+	t.Cleanup(func() {
+		if out, err := run(t, 2*time.Minute, ws, nil, "dpkg", "--purge", "msgstore-plugins"); err != nil {
+			t.Errorf("dpkg --purge msgstore-plugins: %v\n%s", err, out)
+		}
+	})
+	if out, err := run(t, 2*time.Minute, ws, nil, "dpkg", "-i", debs[0]); err != nil {
+		t.Fatalf("dpkg -i %s: %v\n%s", debs[0], err, out)
+	}
+	conffiles, _ := os.ReadFile("/var/lib/dpkg/info/msgstore-plugins.conffiles")
+	for _, f := range []string{"/etc/nagios-plugins/config/msgstore.cfg", "/etc/icinga2/conf.d/msgstore-commands.conf", "/etc/nagios/nrpe.d/msgstore.cfg"} {
+		if !strings.Contains(string(conffiles), f) {
+			t.Errorf("%s is not a conffile of the package: %q", f, conffiles)
+		}
+	}
+	s := fixture.New(t)
+	for _, n := range names {
+		o := plugintest.Run(t, "/usr/lib/nagios/plugins/"+n, nil, "-B", s.Base(), "--version")
+		if o.Code != 3 || !strings.Contains(o.Stdout, "0.0.0-e2e") {
+			t.Errorf("installed %s --version: exit %d %q, want exit 3 and version 0.0.0-e2e", n, o.Code, o.Stdout)
+		}
+	}
+	o := plugintest.Run(t, "/usr/lib/nagios/plugins/check_msgstore_disk", nil, "-B", s.Base())
+	o.Expect(t, "MSGSTORE_DISK", 0)
+	t.Logf("installed: %s", o.Line1)
+}
+
+// TestCrossBuild runs `make cross` for the four server platforms into a
+// temporary directory and checks that every plugin came out of each. It
+// takes minutes on a cold build cache, so it runs only with
+// MSGSTORE_TEST_CROSS=1; CI runs `make cross` itself.
+func TestCrossBuild(t *testing.T) {
+	if os.Getenv("MSGSTORE_TEST_CROSS") == "" {
+		t.Skip("set MSGSTORE_TEST_CROSS=1 to run make cross here (CI runs make cross directly)")
+	}
+	names, _ := plugins(t)
+	dir := t.TempDir()
+	root := plugintest.ModuleRoot()
+	out, err := run(t, 8*time.Minute, root, nil, "make", "cross", "CROSS_DIR="+dir)
+	if err != nil {
+		t.Fatalf("make cross: %v\n%s", err, out)
+	}
+	for _, pf := range []string{"linux-amd64", "linux-arm64", "solaris-amd64", "illumos-amd64"} {
+		for _, n := range names {
+			if fi, err := os.Stat(filepath.Join(dir, pf, n)); err != nil || fi.Size() == 0 {
+				t.Errorf("make cross made no %s/%s: %v", pf, n, err)
+			}
+		}
+	}
+}
