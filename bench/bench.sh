@@ -330,10 +330,13 @@ section_cores() {
 	# host) without following symlinks: the cheapest whole-server walk.
 	compare cores-server "$t1" "<=0.05" slow \
 		"$BIN/check_cores -B $BIG" \
-		"find $BIG_ROOT -name 'core*'"
+		"find $BIG_ROOT -name 'core*'" "" \
+		"the plugin searches msg-svr-base's own directories and the system core directories, never the store partitions"
+	# --depth 10: the partition's files are 4 levels down; find has no
+	# limit, the plugin's default is 2.
 	compare cores-tree "$t2" "<=1.2" slow \
-		"$BIN/check_cores -B $BIG -d $PART" \
-		"find $PART -name 'core*'"
+		"$BIN/check_cores -B $BIG -d $PART --depth 10" \
+		"find $PART -name 'core*'" "" "an explicit -d is searched even inside a partition"
 }
 
 section_msglogs() {
