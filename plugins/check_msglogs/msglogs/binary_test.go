@@ -472,3 +472,12 @@ func TestBinaryDefinitionsHaveOwnState(t *testing.T) {
 	o.Expect(t, "MSGLOGS", 0)
 	o.Contains(t, "since last check (0 B read)")
 }
+
+func TestBinaryNamedServiceInMissingDir(t *testing.T) {
+	v := newServer(t)
+	o := v.run("-s", "imap", "--log-dir", "/nonexistent/log")
+	o.Expect(t, "MSGLOGS", 3)
+	if o.Summary != "imap: cannot list log directory /nonexistent/log: does not exist" {
+		t.Fatalf("summary %q", o.Summary)
+	}
+}

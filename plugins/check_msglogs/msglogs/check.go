@@ -203,9 +203,14 @@ func hasState(o *options, cfg *config, svc, path string) bool {
 func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing *dirListing, deadline time.Time) *logResult {
 	path := filepath.Join(dir, currentName(svc))
 	r := &logResult{svc: svc, path: path, counter: newCounter(svc == "mta", cfg, o.Show)}
-	if listing.err == nil {
-		r.rotated = len(listing.rotated(svc, false))
+	if listing.err != nil {
+		// A missing log directory is a wrong path or an unmounted file
+		// system, not a service that stopped logging: the plugin could not
+		// look.
+		r.err = &dirError{path: dir, err: listing.err}
+		return r
 	}
+	r.rotated = len(listing.rotated(svc, false))
 	key := state.Key(pluginName, svc, cfg.stateParts(svc, path)...)
 	env.Stage("reading state %s", filepath.Join(o.StateDir, key))
 	var saved savedState
@@ -252,7 +257,10 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 // evaluate turns what was found into findings.
 func evaluate(cfg *config, r *logResult) {
 	if r.err != nil {
+		var de *dirError
 		switch {
+		case errors.As(r.err, &de):
+			r.problems = append(r.problems, note{plugin.UNKNOWN, de.Error(), false})
 		case errors.Is(r.err, fs.ErrNotExist) && r.hadState:
 			r.problems = append(r.problems, note{plugin.CRITICAL, "log has disappeared", false})
 		case errors.Is(r.err, fs.ErrNotExist):
@@ -514,6 +522,16 @@ func summary(results []*logResult, dir []note) string {
 		return fmt.Sprintf("first check of %d log%s: positions saved, new lines are counted from now on", len(results), plural(len(results)))
 	}
 	return fmt.Sprintf("%d log%s OK, nothing alarming since last check (%s read)", len(results), plural(len(results)), units.FormatBytes(uint64(read)))
+}
+
+// dirError is a log directory that cannot be listed.
+type dirError struct {
+	path string
+	err  error
+}
+
+func (e *dirError) Error() string {
+	return fmt.Sprintf("cannot list log directory %s: %s", e.path, describe(e.err))
 }
 
 func describe(err error) string {
