@@ -598,6 +598,10 @@ func TestRunAsNagios(t *testing.T) {
 	}
 	chown(t, s.Var("telemetry/imap/redb"), 4321, 4321, 0o700)
 	s.SetAge(redbRel, 2*time.Hour)
+	// A capture that can be listed but whose session is private.
+	s.Write(telRel+"/pop/jdoe/1795890100.2", session("jdoe", ">0.01>+OK"), time.Hour)
+	chown(t, s.Var("telemetry/pop/jdoe/1795890100.2"), 4321, 4321, 0o600)
+	chown(t, s.Var("telemetry/pop/jdoe"), 4321, 4321, 0o755)
 	cmd := exec.Command(bin, "-B", s.Base(), "--server-user", "4321")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
@@ -609,9 +613,11 @@ func TestRunAsNagios(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := string(b)
-	if code != 3 || !strings.HasPrefix(out, "TELEMETRY UNKNOWN - cannot list imap/redb | captures=1;") ||
+	if code != 3 || !strings.HasPrefix(out, "TELEMETRY UNKNOWN - cannot list imap/redb (+1 more) | captures=2;") ||
 		!strings.Contains(out, "[UNKNOWN] imap/redb: cannot list ") || !strings.Contains(out, "permission denied (run the check as root or as the server user)") ||
-		!strings.Contains(out, "[OK] imap/redb: capturing for 2h, session files not counted") {
+		!strings.Contains(out, "[OK] imap/redb: capturing for 2h, session files not counted") ||
+		!strings.Contains(out, "[UNKNOWN] pop/jdoe: 1 session file unreadable: 1795890100.2 (permission denied)") ||
+		!strings.Contains(out, "[OK] pop/jdoe: capturing for 1h, 1 session file (") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }

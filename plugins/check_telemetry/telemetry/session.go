@@ -413,31 +413,20 @@ func (st *sessionState) consumeLiteral(tail []byte, n int64) {
 }
 
 // startLiteral looks for "{123}" or "{123+}" at the end of the line (after
-// offset from) and expects that many bytes of literal data next.
+// offset from) and expects that many bytes of literal data next; after an
+// empty literal "{0}" the next line continues the command.
 func (st *sessionState) startLiteral(tail []byte, n, from int64) {
-	st.literal = literalAt(tail, n, from)
-	st.continued = st.literal == 0 && hasLiteral(tail, n, from)
+	size, ok := parseLiteral(tail, n, from)
+	st.literal = size
+	st.continued = ok && size == 0
 }
 
 // maxLiteral caps an announced literal size; a bigger number is garbage.
 const maxLiteral = 1 << 40
 
-// literalAt returns the size of a literal announced at the end of a line of
-// n bytes whose last bytes are tail, if the announcement starts at or after
-// offset from; 0 if there is none.
-func literalAt(tail []byte, n, from int64) int64 {
-	size, ok := parseLiteral(tail, n, from)
-	if !ok {
-		return 0
-	}
-	return size
-}
-
-func hasLiteral(tail []byte, n, from int64) bool {
-	_, ok := parseLiteral(tail, n, from)
-	return ok
-}
-
+// parseLiteral finds a literal announced at the end of a line of n bytes
+// whose last bytes are tail, if the announcement starts at or after offset
+// from.
 func parseLiteral(tail []byte, n, from int64) (int64, bool) {
 	t := tail
 	if len(t) == 0 || t[len(t)-1] != '}' {
