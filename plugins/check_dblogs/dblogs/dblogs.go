@@ -69,6 +69,7 @@ func (o *options) validate() error {
 type summary struct {
 	count   string // "7 database logs (critical above 6)"
 	age     string // "oldest 6m old", with the limit when it alerts
+	ageHit  bool   // the age alerts
 	explain string // what the stamps say about a build-up
 }
 
@@ -190,6 +191,7 @@ func reportAge(res *plugin.Result, sum *summary, o *options, now time.Time, logs
 	}
 	res.Add(s, "oldest log %s is %s old%s, last written %s", oldest.name, units.FormatAge(age), limit, oldest.modTime.Format(time.RFC3339))
 	sum.age = fmt.Sprintf("oldest %s old%s", units.FormatAge(age), limit)
+	sum.ageHit = s != plugin.OK
 	p := plugin.NewPerf("oldest_age", float64(age/time.Second), "s").Bounds(0, nan)
 	if o.AgeWarning > 0 {
 		p.Warn = fmt.Sprint(int64(o.AgeWarning.D() / time.Second))
@@ -261,7 +263,9 @@ func (s summary) render(worst, countStatus plugin.Status) string {
 	if countStatus != plugin.OK && s.explain != "" {
 		parts = append(parts, s.explain)
 	}
-	if s.age != "" {
+	// The oldest log's age is news when all is well or when it alerts; in a
+	// build-up, line 1 is long enough without it.
+	if s.age != "" && (countStatus == plugin.OK || s.ageHit) {
 		parts = append(parts, s.age)
 	}
 	return strings.Join(parts, "; ")
