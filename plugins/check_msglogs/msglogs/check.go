@@ -58,7 +58,7 @@ func Spec() plugin.Spec {
 			"lines in the MTA's mail.log_current, each log's liveness, and the size of the log directory. " +
 			"Logs are read incrementally, check_logfiles style: the offset, device:inode, size and mtime of each " +
 			"log are kept in --state-dir; a log rotated since the last run (imap -> imap.<seq>.<epoch>, " +
-			"mail.log_current -> mail.log_yesterday) is found by its inode and finished from the saved offset " +
+			"mail.log_current -> mail.log_yesterday [P]) is found by its inode and finished from the saved offset " +
 			"before the new file is read, so no line is lost or read twice. The first run only records where " +
 			"each log ends (history is not news) unless --from-start. A corrupt state file is a WARNING and " +
 			"reading starts again at the end of the log. Lines longer than 64 KiB are counted by their start " +
