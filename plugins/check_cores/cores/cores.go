@@ -138,8 +138,8 @@ func searchRoots(l *layout.Layout, o *options, sys systemPaths) ([]root, []strin
 		return roots, globs
 	}
 	roots = append(roots,
-		root{path: l.Lib, why: "daemons (BASE/lib)"},
-		root{path: l.Sbin, why: "admin tools (BASE/sbin)"},
+		root{path: l.Lib, why: "daemons, BASE/lib"},
+		root{path: l.Sbin, why: "admin tools, BASE/sbin"},
 		root{path: l.Config, why: "BASE/config"},
 		root{path: l.Data, why: "BASE/data"},
 		root{path: l.Base, why: "msg-svr-base"},
