@@ -432,6 +432,7 @@ machine() {
 	local timer="/usr/bin/time (10 ms resolution)"
 	[ -z "$HYPERFINE" ] || timer=$("$HYPERFINE" --version)
 	echo "- timing: $timer; $BENCH_ROUNDS rounds x $BENCH_RUNS runs per command ($BENCH_RUNS_FAST for the commands of milliseconds) (after a warm-up run), the two commands' order swapped every round; median and median absolute deviation of all runs; warm page cache"
+	echo "- CPU: mean user + system time per run (from hyperfine), which other work on the machine disturbs less than wall time"
 	echo "- peak RSS: /usr/bin/time -f %M, the largest of 3 runs (MB = 10^6 bytes)"
 	echo "- sizes: $BENCH_MSG_FILES message files; mboxlist $BENCH_DB_OTHER_FILES other files + $BENCH_DB_LOGS logs; logs $BENCH_BIG_LOG / $BENCH_SMALL_LOG, $BENCH_NEW_LOG new lines, check_log also on $BENCH_CHECKLOG_LOG; telemetry $BENCH_TELEMETRY_FILES sessions, $BENCH_TELEMETRY_BYTES"
 	echo "- ratio = ours / theirs (lower is better). Both commands are exec'd without a shell (hyperfine -N); an administrator's command that needs a pipe or several programs runs under sh -c and so includes one shell start (about 1 ms)"

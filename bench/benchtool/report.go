@@ -137,35 +137,60 @@ type hyperfineExport struct {
 	Results []struct {
 		Command string    `json:"command"`
 		Times   []float64 `json:"times"`
+		User    float64   `json:"user"`   // mean user CPU seconds of the runs
+		System  float64   `json:"system"` // mean system CPU seconds
 	} `json:"results"`
+}
+
+// timings are the runs of one comparison, by command name ("ours",
+// "theirs"): wall times, and CPU times (user + system) where known.
+type timings struct {
+	wall map[string][]float64
+	cpu  map[string][]float64 // one mean per round, weighted by its runs
 }
 
 // loadTimes gathers every timed run of a comparison, by command name
 // ("ours", "theirs"), from all its rounds: RAW/ID.*.json from hyperfine and
 // RAW/ID.*.times ("name seconds" lines) from the fallback loop.
-func loadTimes(raw, id string) (map[string][]float64, error) {
-	out := map[string][]float64{}
+func loadTimes(raw, id string) (timings, error) {
+	t := timings{wall: map[string][]float64{}, cpu: map[string][]float64{}}
+	out := t.wall
 	jsons, _ := filepath.Glob(filepath.Join(raw, id+".*.json"))
 	for _, p := range jsons {
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return nil, err
+			return t, err
 		}
 		var e hyperfineExport
 		if err := json.Unmarshal(b, &e); err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
+			return t, fmt.Errorf("%s: %w", p, err)
 		}
 		for _, r := range e.Results {
 			out[r.Command] = append(out[r.Command], r.Times...)
+			for range r.Times {
+				t.cpu[r.Command] = append(t.cpu[r.Command], r.User+r.System)
+			}
 		}
 	}
 	plain, _ := filepath.Glob(filepath.Join(raw, id+".*.times"))
 	for _, p := range plain {
 		if err := readPlainTimes(p, out); err != nil {
-			return nil, err
+			return t, err
 		}
 	}
-	return out, nil
+	return t, nil
+}
+
+// meanCPU is the mean CPU time of the runs, 0 when unknown.
+func meanCPU(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(len(xs))
 }
 
 func readPlainTimes(path string, out map[string][]float64) error {
@@ -219,13 +244,15 @@ func median(xs []float64) float64 {
 // row is a record with its figures and verdict.
 type row struct {
 	record
-	ours, theirs stats
-	ratio        float64 // ours/theirs medians; NaN when not measured
-	verdict      string
+	ours, theirs       stats
+	oursCPU, theirsCPU float64 // mean user+system seconds, 0 = unknown
+	ratio              float64 // ours/theirs medians; NaN when not measured
+	verdict            string
 }
 
-func summarise(r record, times map[string][]float64) row {
-	out := row{record: r, ours: describeRuns(times["ours"]), theirs: describeRuns(times["theirs"]), ratio: math.NaN()}
+func summarise(r record, t timings) row {
+	out := row{record: r, ours: describeRuns(t.wall["ours"]), theirs: describeRuns(t.wall["theirs"]),
+		oursCPU: meanCPU(t.cpu["ours"]), theirsCPU: meanCPU(t.cpu["theirs"]), ratio: math.NaN()}
 	if r.Status != "ran" {
 		out.verdict = "skipped: " + r.Note
 		return out
@@ -312,6 +339,13 @@ func formatRuns(s stats) string {
 	return fmt.Sprintf("%s ±%s", formatSeconds(s.median), formatSeconds(s.mad))
 }
 
+func formatCPU(s float64) string {
+	if s == 0 {
+		return "—"
+	}
+	return formatSeconds(s)
+}
+
 func formatRSS(kb int64) string {
 	if kb == 0 {
 		return "—"
@@ -357,12 +391,13 @@ func writeMarkdown(w io.Writer, head string, rows []row) {
 		fmt.Fprintln(w, strings.TrimRight(head, "\n"))
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "| id | comparison | ours: median ±MAD | theirs: median ±MAD | ratio ours/theirs | target | peak RSS ours / theirs | verdict |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|---:|---|")
+	fmt.Fprintln(w, "| id | comparison | ours: median ±MAD | theirs: median ±MAD | ratio ours/theirs | target | CPU ours / theirs | peak RSS ours / theirs | verdict |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---|---:|---:|---|")
 	for _, r := range rows {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s / %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s |\n",
 			cell(r.ID), cell(r.Title), formatRuns(r.ours), formatRuns(r.theirs), formatRatio(r.ratio),
-			formatTarget(r), formatRSS(r.RSSOursKB), formatRSS(r.RSSTheirsKB), cell(r.verdict))
+			formatTarget(r), formatCPU(r.oursCPU), formatCPU(r.theirsCPU),
+			formatRSS(r.RSSOursKB), formatRSS(r.RSSTheirsKB), cell(r.verdict))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Commands")

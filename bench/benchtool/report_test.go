@@ -112,7 +112,7 @@ func TestReadRecords(t *testing.T) {
 // comparison and pools their runs by command name.
 func TestLoadTimes(t *testing.T) {
 	dir := t.TempDir()
-	hf := `{"results":[{"command":"ours","times":[0.002,0.003]},{"command":"theirs","times":[0.004]}]}`
+	hf := `{"results":[{"command":"ours","times":[0.002,0.003],"user":0.001,"system":0.0005},{"command":"theirs","times":[0.004]}]}`
 	write(t, filepath.Join(dir, "disk.r1.json"), hf)
 	write(t, filepath.Join(dir, "disk.r2.times"), "theirs 0.01\nours 0.02\n")
 	write(t, filepath.Join(dir, "other.r1.json"), `{"results":[{"command":"ours","times":[9]}]}`)
@@ -120,8 +120,11 @@ func TestLoadTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got["ours"]) != 3 || len(got["theirs"]) != 2 {
+	if len(got.wall["ours"]) != 3 || len(got.wall["theirs"]) != 2 {
 		t.Fatalf("loadTimes = %v", got)
+	}
+	if cpu := meanCPU(got.cpu["ours"]); cpu != 0.0015 {
+		t.Errorf("ours' mean CPU = %v, want 0.0015", cpu)
 	}
 	write(t, filepath.Join(dir, "bad.r1.json"), "{")
 	if _, err := loadTimes(dir, "bad"); err == nil {
@@ -133,17 +136,18 @@ func TestWriteMarkdown(t *testing.T) {
 	rows := []row{
 		summarise(record{ID: "disk", Title: "disk | check_disk", Ours: "a", Theirs: "b", Target: "<=1.0",
 			RSSOursKB: 3400, RSSTheirsKB: 2200, RSSTargetMB: 15, Line1: "MSGSTORE_DISK OK", Status: "ran"},
-			map[string][]float64{"ours": {0.002, 0.002, 0.003}, "theirs": {0.001, 0.001, 0.001}}),
+			timings{wall: map[string][]float64{"ours": {0.002, 0.002, 0.003}, "theirs": {0.001, 0.001, 0.001}},
+				cpu: map[string][]float64{"ours": {0.0015}}}),
 		summarise(record{ID: "cores", Title: "cores", Target: "<=0.05", RSSTargetMB: 15, Status: "skipped",
-			Note: "check_cores not built"}, nil),
+			Note: "check_cores not built"}, timings{}),
 	}
 	var b bytes.Buffer
 	writeMarkdown(&b, "# head\n", rows)
 	out := b.String()
 	for _, want := range []string{
 		"# head\n\n| id |",
-		"| disk | disk \\| check_disk | 2.00 ms ±0 | 1.00 ms ±0 | 2.00 | ≤ 1, RSS ≤ 15 MB | 3.5 MB / 2.3 MB | MISSED: ratio |",
-		"| cores | cores | — | — | — | ≤ 0.05, RSS ≤ 15 MB | — / — | skipped: check_cores not built |",
+		"| disk | disk \\| check_disk | 2.00 ms ±0 | 1.00 ms ±0 | 2.00 | ≤ 1, RSS ≤ 15 MB | 1.50 ms / — | 3.5 MB / 2.3 MB | MISSED: ratio |",
+		"| cores | cores | — | — | — | ≤ 0.05, RSS ≤ 15 MB | — / — | — / — | skipped: check_cores not built |",
 		"  - ours said: `MSGSTORE_DISK OK`",
 	} {
 		if !strings.Contains(out, want) {
