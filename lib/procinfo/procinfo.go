@@ -14,6 +14,10 @@ import (
 // ErrNoProcess means no process has the pid (it exited and was reaped).
 var ErrNoProcess = errors.New("no such process")
 
+// ErrHidden means the process exists but /proc does not show it to this
+// user (Linux /proc mounted with hidepid): run as root or the owner.
+var ErrHidden = errors.New("the process exists but /proc hides it from this user (hidepid); run as root or as the process's owner")
+
 // ErrUnsupported means this platform has no /proc the package can read.
 var ErrUnsupported = errors.New("process lookup is not supported on this platform")
 

@@ -27,6 +27,11 @@ func Lookup(pid int) (Info, error) {
 	if err != nil {
 		// ESRCH: the process exited between the open and the read.
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+			// /proc mounted with hidepid hides other users' processes:
+			// kill(pid, 0) still tells a hidden process from none.
+			if syscall.Kill(pid, 0) == syscall.EPERM {
+				return Info{}, ErrHidden
+			}
 			return Info{}, ErrNoProcess
 		}
 		return Info{}, err
