@@ -164,7 +164,7 @@ func addNamed(chans []*channel, dir string, o *options) []*channel {
 	for _, n := range o.namedChannels() {
 		if !have[n] && !ignored(n, o.Ignore) {
 			have[n] = true
-			chans = append(chans, &channel{Name: n, Dir: dir + "/" + n})
+			chans = append(chans, &channel{Name: n, Dir: filepath.Join(dir, n)})
 		}
 	}
 	sort.SliceStable(chans, func(i, j int) bool { return chans[i].Name < chans[j].Name })
