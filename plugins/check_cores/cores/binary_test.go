@@ -5,9 +5,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/msgstore-plugins/msgstore/lib/elfcore/elfcoretest"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
@@ -39,7 +40,7 @@ func TestBinaryBroken(t *testing.T) {
 	// A text file named core and a FIFO named core: neither is a core,
 	// and opening the FIFO would block forever.
 	s.file(t, baseRel+"/lib/core", []byte("not a core\n"), time.Hour)
-	if err := syscall.Mkfifo(s.Path(baseRel+"/sbin/core"), 0o644); err != nil {
+	if err := unix.Mkfifo(s.Path(baseRel+"/sbin/core"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := binaryRun(t, s)

@@ -62,11 +62,12 @@ func dotCore(stem string) nameInfo {
 }
 
 func atoi(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > 1<<31 {
+	// pids are 32-bit on every system; a longer number is not a pid.
+	n, err := strconv.ParseInt(s, 10, 32)
+	if err != nil || n < 0 {
 		return 0
 	}
-	return n
+	return int(n)
 }
 
 // matcher decides which files are candidates: names that look like cores,
