@@ -416,3 +416,16 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFitWeek is a disk history at its bound: 504 samples, a week.
+func BenchmarkFitWeek(b *testing.B) {
+	sc := fillScenario{Seed: 3, Start: 1795000000, Days: 8, Interval: 1200,
+		StartUsed: 1500 * gib, RatePerHour: 0.25 * gib, Noise: 0.3 * gib, Limit: 0.9 * 2048 * gib}
+	h, now, _ := sc.record()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := h.Fit(now, diskFit); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
