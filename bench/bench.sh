@@ -449,7 +449,8 @@ if want go && [ "${BENCH_GO}" = 1 ]; then
 		echo '`go test -run=^$ -bench=. -benchmem -benchtime='"$BENCH_GOTIME"' ./...`'
 		echo
 		echo '```'
-		"$GO" test -run='^$' -bench=. -benchmem -benchtime="$BENCH_GOTIME" ./... 2>&1 | grep -v -e '^ok ' -e 'no test files' || true
+		"$GO" test -run='^$' -bench=. -benchmem -benchtime="$BENCH_GOTIME" ./... 2>&1 |
+			grep -v -e '^ok ' -e 'no test files' -e '^PASS$' -e '^goos:' -e '^goarch:' -e '^cpu:' || true
 		echo '```'
 	} >>"$OUT/results.md"
 fi
