@@ -111,7 +111,7 @@ func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error)
 	}
 	f := examine(env, s.found, o)
 	res := &plugin.Result{}
-	report(env, res, o, s, f, roots)
+	report(env, res, o, s, f)
 	return res, nil
 }
 

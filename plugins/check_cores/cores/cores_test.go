@@ -12,6 +12,7 @@ import (
 
 	"github.com/msgstore-plugins/msgstore/lib/elfcore/elfcoretest"
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
+	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 )
@@ -419,6 +420,28 @@ func TestStates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDirWithoutInstallation: --dir works on a host without Messaging
+// Server (no --base, no $MSG_SVR_BASE, no default base).
+func TestDirWithoutInstallation(t *testing.T) {
+	dir := t.TempDir()
+	if err := imapd.WriteFile(filepath.Join(dir, "core"), time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	code := plugin.Execute(Spec(), []string{"-d", dir, "-v"}, &out, io.Discard, func(string) string { return "" })
+	o := plugintest.ParseOutputForTest(plugintest.Output{Code: code, Stdout: out.String()})
+	for _, b := range layout.DefaultBases {
+		if _, err := os.Stat(b); err == nil {
+			t.Skipf("this host has a Messaging Server base %s", b)
+		}
+	}
+	o.Expect(t, "CORES", 1)
+	if o.Summary != "1 core: imapd (pid 4711, 1h ago)" {
+		t.Errorf("summary: %s", o.Summary)
+	}
+	o.Contains(t, "[OK] searched "+dir+" (--dir), depth 2")
 }
 
 func writeHostFile(t *testing.T, path, content string) {

@@ -15,7 +15,7 @@ import (
 // summaryCores is how many cores line 1 names; it goes to pagers.
 const summaryCores = 3
 
-func report(env *plugin.Env, res *plugin.Result, o *options, s *searcher, f *findings, roots []root) {
+func report(env *plugin.Env, res *plugin.Result, o *options, s *searcher, f *findings) {
 	count := len(f.cores)
 	state := plugin.Status(threshold.Evaluate(float64(count), o.Warning, o.Critical))
 	res.Raise(state)
@@ -37,8 +37,8 @@ func report(env *plugin.Env, res *plugin.Result, o *options, s *searcher, f *fin
 		res.Add(plugin.UNKNOWN, "%s", p)
 	}
 	if env.Verbose > 0 {
-		for _, r := range roots {
-			res.Add(plugin.OK, "searched %s (%s), depth %d", r.path, r.why, o.Depth)
+		for _, r := range s.searched {
+			res.Add(plugin.OK, "%s", r)
 		}
 		for _, d := range s.skipped {
 			res.Add(plugin.OK, "not searched: %s", d)

@@ -2,6 +2,7 @@ package cores
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -53,6 +54,7 @@ type searcher struct {
 	problems []string // directories that could not be read
 	skipped  []string // excluded directories met on the way
 	links    []string // symlinks named like cores, not followed
+	searched []string // for -v: each root and what became of it
 }
 
 func newSearcher(env *plugin.Env, depth int, m *matcher, exclude map[fileID]string) *searcher {
@@ -68,7 +70,9 @@ func (s *searcher) searchRoot(r root) {
 	fi, err := os.Stat(r.path)
 	switch {
 	case err != nil && !r.explicit && errors.Is(err, fs.ErrNotExist):
-		return // a default directory this host does not have
+		// A default directory this host does not have.
+		s.searched = append(s.searched, "no "+r.path+" ("+r.why+")")
+		return
 	case err != nil:
 		s.problems = append(s.problems, "cannot search "+r.path+": "+reason(err))
 		return
@@ -78,6 +82,7 @@ func (s *searcher) searchRoot(r root) {
 		}
 		return
 	}
+	s.searched = append(s.searched, fmt.Sprintf("searched %s (%s), depth %d", r.path, r.why, s.depth))
 	s.walk(r.path, fi, s.depth)
 }
 
