@@ -20,6 +20,10 @@ import (
 // still run on it and compared with a direct run, and it must say UNKNOWN
 // on a missing server; add its breaker here to assert a real alert.
 var brokenState = map[string]string{
+	"check_dblogs":        "CRITICAL",
+	"check_folders":       "CRITICAL",
+	"check_msglogs":       "WARNING",
+	"check_msgstore":      "CRITICAL",
 	"check_msgstore_disk": "CRITICAL",
 	"check_stored":        "CRITICAL",
 }
@@ -33,6 +37,25 @@ var breakers = map[string]func(s *fixture.Server){
 	"check_stored": func(s *fixture.Server) {
 		s.Write(fixture.VarRel+"/proc/store", fmt.Sprintf("%d ready\n", deadPid), time.Hour)
 	},
+	// Log cleanup stopped 3 hours ago and the logs piled up.
+	"check_dblogs": func(s *fixture.Server) {
+		s.SetAge(fixture.VarRel+"/config/stored.lcu", 3*time.Hour)
+		for i := 43; i <= 52; i++ {
+			s.Write(fmt.Sprintf("%s/store/mboxlist/log.%010d", fixture.VarRel, i), "", time.Duration(60-i)*time.Minute)
+		}
+	},
+	// The stand-in reconstruct of the sample reports three damaged folders.
+	"check_folders": func(s *fixture.Server) {
+		s.Write(fixture.BaseRel+"/sbin/reconstruct.simulate", "damaged\n", 0)
+	},
+	// The MTA has written nothing to mail.log_current for two hours.
+	"check_msglogs": func(s *fixture.Server) {
+		s.SetAge(fixture.VarRel+"/log/mail.log_current", 2*time.Hour)
+	},
+	// check_cores looks at the host's core directories, check_msgqueue and
+	// check_telemetry alert only on thresholds given as options: the test
+	// passes only -B, so they have no breaker and are compared with a
+	// direct run.
 }
 
 // deadPid is a pid no process has: above the kernel's pid_max.
