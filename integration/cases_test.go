@@ -227,6 +227,12 @@ type recorded struct {
 func compare(t testing.TB, daemonName string, c check, got recorded, want plugintest.Output) {
 	t.Helper()
 	where := daemonName + " " + c.name()
+	if code, ok := stateCodes[want.State]; !ok || code != want.Code {
+		t.Errorf("%s: a direct run exits %d but line 1 says %q:\n%s", where, want.Code, want.State, want.Stdout)
+	}
+	if exp := c.expectedState(); exp != "" && got.state != exp {
+		t.Errorf("%s: recorded state %s, the test expects %s:\n %s | %s", where, got.state, exp, got.output, got.perf)
+	}
 	if exp := c.expectedState(); exp != "" && want.State != exp {
 		t.Errorf("%s: a direct run says %s, the test expects %s:\n%s", where, want.State, exp, want.Stdout)
 	}

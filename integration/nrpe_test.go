@@ -50,8 +50,11 @@ func TestNRPE(t *testing.T) {
 		got := queryNRPE(t, port, c.name())
 		want := direct(t, acct, bin, c, ref)
 		t.Logf("%s: exit %d %s", c.name(), got.Code, got.Line1)
-		if got.Code != want.Code || got.Code != stateCodes[got.State] {
-			t.Errorf("nrpe %s: exit %d (%s), a direct run exits %d:\n%s", c.name(), got.Code, got.State, want.Code, got.Stdout)
+		if got.Code != want.Code {
+			t.Errorf("nrpe %s: check_nrpe exits %d, a direct run exits %d:\n%s", c.name(), got.Code, want.Code, got.Stdout)
+		}
+		if code, ok := stateCodes[got.State]; !ok || code != got.Code {
+			t.Errorf("nrpe %s: check_nrpe exits %d but line 1 says %q:\n%s", c.name(), got.Code, got.State, got.Stdout)
 		}
 		head, perf, _ := strings.Cut(got.Line1, " | ")
 		compare(t, "nrpe", c, recorded{state: got.State, output: head, perf: perf}, want)
