@@ -147,7 +147,7 @@ object Host "msgstore-e2e" {
 // test spells them out so that a change there is seen here.
 func icingaCommand(plugin string) string {
 	n := strings.TrimPrefix(plugin, "check_")
-	if !strings.HasPrefix(n, "msgstore_") {
+	if n != "msgstore" && !strings.HasPrefix(n, "msgstore_") {
 		n = "msgstore_" + n
 	}
 	return n

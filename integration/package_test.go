@@ -21,6 +21,7 @@ func TestPackageInstalls(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: make package builds every plugin and nfpm")
 	}
+	t.Parallel() // it mostly compiles while the daemon tests mostly wait
 	names, _ := plugins(t)
 	if out, err := exec.Command("dpkg-query", "-W", "-f=${Status}", "msgstore-plugins").Output(); err == nil && strings.Contains(string(out), "installed") {
 		t.Skip("msgstore-plugins is installed on this machine already; not touching it")
@@ -74,6 +75,38 @@ func TestPackageInstalls(t *testing.T) {
 	o := plugintest.Run(t, "/usr/lib/nagios/plugins/check_msgstore_disk", nil, "-B", s.Base())
 	o.Expect(t, "MSGSTORE_DISK", 0)
 	t.Logf("installed: %s", o.Line1)
+}
+
+// TestMakeInstall installs into a DESTDIR with a custom PREFIX, runs an
+// installed plugin, and uninstalls again.
+func TestMakeInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: make install builds every plugin")
+	}
+	t.Parallel()
+	names, _ := plugins(t)
+	ws := t.TempDir()
+	root := plugintest.ModuleRoot()
+	dest, prefix := filepath.Join(ws, "dest"), "/opt/monitoring/plugins"
+	vars := []string{"DESTDIR=" + dest, "PREFIX=" + prefix, "BUILD=" + filepath.Join(ws, "build")}
+	if out, err := run(t, 5*time.Minute, root, nil, append([]string{"make", "install"}, vars...)...); err != nil {
+		t.Fatalf("make install: %v\n%s", err, out)
+	}
+	for _, n := range names {
+		fi, err := os.Stat(filepath.Join(dest, prefix, n))
+		if err != nil || fi.Mode().Perm() != 0o755 {
+			t.Errorf("make install: %s/%s: %v %v", prefix, n, fi, err)
+		}
+	}
+	s := fixture.New(t)
+	plugintest.Run(t, filepath.Join(dest, prefix, "check_msgstore_disk"), nil, "-B", s.Base()).Expect(t, "MSGSTORE_DISK", 0)
+	if out, err := run(t, time.Minute, root, nil, append([]string{"make", "uninstall"}, vars...)...); err != nil {
+		t.Fatalf("make uninstall: %v\n%s", err, out)
+	}
+	left, _ := filepath.Glob(filepath.Join(dest, prefix, "check_*"))
+	if len(left) != 0 {
+		t.Errorf("make uninstall left %v", left)
+	}
 }
 
 // TestCrossBuild runs `make cross` for the four server platforms into a

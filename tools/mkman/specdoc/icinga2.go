@@ -10,10 +10,11 @@ import (
 
 // CommandName is a plugin's Icinga 2 CheckCommand name, ITL style: the
 // binary's name without "check_", prefixed with "msgstore_" so that it can
-// not clash with the ITL's own commands (check_stored -> msgstore_stored).
+// not clash with the ITL's own commands (check_stored -> msgstore_stored;
+// check_msgstore -> msgstore).
 func CommandName(pluginName string) string {
 	n := strings.TrimPrefix(pluginName, "check_")
-	if !strings.HasPrefix(n, "msgstore_") {
+	if n != "msgstore" && !strings.HasPrefix(n, "msgstore_") {
 		n = "msgstore_" + n
 	}
 	return n

@@ -68,8 +68,11 @@ func optionOf(o *flags.Option) Option {
 // line of a man page and the comment above a CheckCommand.
 func Summary(spec plugin.Spec) string {
 	d := strings.Join(strings.Fields(spec.Description), " ")
-	if i := strings.Index(d, ". "); i > 0 {
-		d = d[:i]
+	// The first clause is enough for whatis(1) and apropos(1).
+	for _, sep := range []string{". ", ": ", "; ", " ("} {
+		if i := strings.Index(d, sep); i > 0 {
+			d = d[:i]
+		}
 	}
 	return strings.TrimSuffix(d, ".")
 }
