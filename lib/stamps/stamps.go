@@ -18,6 +18,7 @@ type Stamp struct {
 	Key      string        // short name for options and perfdata: ckp, lcu, per
 	File     string        // file name in BASE/config
 	Task     string        // what stored does when it touches the file
+	Short    string        // the task in a word or two, for status lines
 	Stopped  string        // what an admin is told when the stamp is stale
 	Interval time.Duration // how often stored touches it (Table 20-12)
 	Warn     time.Duration // default warning age (ours, domain.md 2.3 [U])
@@ -28,17 +29,17 @@ type Stamp struct {
 // missed intervals before warning.
 var (
 	Checkpoint = Stamp{
-		Key: "ckp", File: "stored.ckp", Task: "database checkpoint",
+		Key: "ckp", File: "stored.ckp", Task: "database checkpoint", Short: "checkpoint",
 		Stopped:  "stored not checkpointing",
 		Interval: time.Minute, Warn: 5 * time.Minute, Crit: 15 * time.Minute,
 	}
 	LogCleanup = Stamp{
-		Key: "lcu", File: "stored.lcu", Task: "database log cleanup",
+		Key: "lcu", File: "stored.lcu", Task: "database log cleanup", Short: "log cleanup",
 		Stopped:  "stored not cleaning up database logs",
 		Interval: 5 * time.Minute, Warn: 15 * time.Minute, Crit: 60 * time.Minute,
 	}
 	Peruser = Stamp{
-		Key: "per", File: "stored.per", Task: "peruser database write-out",
+		Key: "per", File: "stored.per", Task: "peruser database write-out", Short: "peruser write-out",
 		Stopped:  "stored not writing out peruser data",
 		Interval: time.Hour, Warn: 2 * time.Hour, Crit: 4 * time.Hour,
 	}

@@ -60,24 +60,24 @@ func Spec() plugin.Spec {
 type limits struct {
 	stamp      stamps.Stamp
 	warn, crit time.Duration
-	warnOpt    string
 }
 
 func (o *options) limits() []limits {
 	return []limits{
-		{stamps.Checkpoint, o.CkpWarning.D(), o.CkpCritical.D(), "ckp"},
-		{stamps.LogCleanup, o.LcuWarning.D(), o.LcuCritical.D(), "lcu"},
-		{stamps.Peruser, o.PerWarning.D(), o.PerCritical.D(), "per"},
+		{stamps.Checkpoint, o.CkpWarning.D(), o.CkpCritical.D()},
+		{stamps.LogCleanup, o.LcuWarning.D(), o.LcuCritical.D()},
+		{stamps.Peruser, o.PerWarning.D(), o.PerCritical.D()},
 	}
 }
 
 func (o *options) validate() error {
 	for _, l := range o.limits() {
+		opt := "--" + l.stamp.Key
 		switch {
 		case l.warn <= 0 || l.crit <= 0:
-			return fmt.Errorf("--%s-warning and --%s-critical must be greater than 0", l.warnOpt, l.warnOpt)
+			return fmt.Errorf("%s-warning and %s-critical must be greater than 0", opt, opt)
 		case l.warn > l.crit:
-			return fmt.Errorf("--%s-warning %s is above --%s-critical %s", l.warnOpt, units.FormatAge(l.warn), l.warnOpt, units.FormatAge(l.crit))
+			return fmt.Errorf("%s-warning %s is above %s-critical %s", opt, units.FormatAge(l.warn), opt, units.FormatAge(l.crit))
 		}
 	}
 	if o.InitCritical.D() <= 0 {
@@ -145,7 +145,7 @@ func summarize(worst plugin.Status, findings []finding, proc processResult, read
 	if worst == plugin.OK {
 		parts := []string{proc.finding.summary}
 		for _, r := range readings {
-			parts = append(parts, fmt.Sprintf("%s %s ago", shortTask(r.Stamp), units.FormatAge(max(r.Age, 0))))
+			parts = append(parts, fmt.Sprintf("%s %s ago", r.Stamp.Short, units.FormatAge(max(r.Age, 0))))
 		}
 		return parts[0] + "; " + strings.Join(parts[1:], ", ")
 	}
@@ -164,16 +164,6 @@ func summarize(worst plugin.Status, findings []finding, proc processResult, read
 		first += fmt.Sprintf(" (+%d more)", problems-1)
 	}
 	return first
-}
-
-func shortTask(s stamps.Stamp) string {
-	switch s.Key {
-	case "ckp":
-		return "checkpoint"
-	case "lcu":
-		return "log cleanup"
-	}
-	return "peruser write-out"
 }
 
 // judgeStamp turns a stamp reading into a finding.
