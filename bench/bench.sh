@@ -154,7 +154,7 @@ peak_rss() {
 	[ -n "$TIME" ] || { echo 0; return; }
 	for i in 1 2 3; do
 		[ -z "$prepare" ] || sh -c "$prepare"
-		sh -c "exec $TIME -f %M -o $OUT/rss.txt $cmd" >/dev/null 2>&1 || true
+		sh -c "exec $TIME -f %M -o $OUT/rss.txt $cmd" 2>/dev/null | cat >/dev/null || true
 		kb=$(tail -n 1 "$OUT/rss.txt")
 		[[ $kb =~ ^[0-9]+$ ]] || kb=0
 		if ((kb > max)); then max=$kb; fi
@@ -171,7 +171,9 @@ timed_rounds() {
 		local names=(ours theirs) cmds=("$ours" "$theirs")
 		if ((r % 2 == 0)); then names=(theirs ours) cmds=("$theirs" "$ours"); fi
 		if [ -n "$HYPERFINE" ]; then
-			local args=(-N --style basic --ignore-failure --warmup 1 --runs "$runs" --export-json "$RAW/$id.r$r.json")
+			# --output=pipe: GNU grep stops at the first match when its
+			# output is /dev/null; Nagios reads a plugin through a pipe.
+			local args=(-N --output=pipe --style basic --ignore-failure --warmup 1 --runs "$runs" --export-json "$RAW/$id.r$r.json")
 			# The prepare command may hold && and is always run by sh.
 			if [ -n "$prepare" ]; then args+=(--prepare "sh -c '$prepare'"); fi
 			"$HYPERFINE" "${args[@]}" -n "${names[0]}" "${cmds[0]}" -n "${names[1]}" "${cmds[1]}" >>"$LOG" 2>&1
@@ -180,7 +182,7 @@ timed_rounds() {
 			for ((i = 0; i < runs; i++)); do
 				for k in 0 1; do
 					[ -z "$prepare" ] || sh -c "$prepare"
-					sh -c "exec $TIME -f %e -o $OUT/t.txt ${cmds[$k]}" >/dev/null 2>&1 || true
+					sh -c "exec $TIME -f %e -o $OUT/t.txt ${cmds[$k]}" 2>/dev/null | cat >/dev/null || true
 					echo "${names[$k]} $(tail -n 1 "$OUT/t.txt")" >>"$RAW/$id.r$r.times"
 				done
 			done
@@ -435,7 +437,7 @@ machine() {
 	echo "- CPU: mean user + system time per run (from hyperfine), which other work on the machine disturbs less than wall time"
 	echo "- peak RSS: /usr/bin/time -f %M, the largest of 3 runs (MB = 10^6 bytes)"
 	echo "- sizes: $BENCH_MSG_FILES message files; mboxlist $BENCH_DB_OTHER_FILES other files + $BENCH_DB_LOGS logs; logs $BENCH_BIG_LOG / $BENCH_SMALL_LOG, $BENCH_NEW_LOG new lines, check_log also on $BENCH_CHECKLOG_LOG; telemetry $BENCH_TELEMETRY_FILES sessions, $BENCH_TELEMETRY_BYTES"
-	echo "- ratio = ours / theirs (lower is better). Both commands are exec'd without a shell (hyperfine -N); an administrator's command that needs a pipe or several programs runs under sh -c and so includes one shell start (about 1 ms)"
+	echo "- ratio = ours / theirs (lower is better). Both commands are exec'd without a shell (hyperfine -N), their output read through a pipe (--output=pipe: GNU grep stops at the first match when writing to /dev/null); an administrator's command that needs a pipe or several programs runs under sh -c and so includes one shell start (about 1 ms)"
 }
 machine >"$OUT/machine.md"
 "$BT" report -records "$RECORDS" -raw "$RAW" -machine "$OUT/machine.md" >"$OUT/results.md"
