@@ -124,7 +124,7 @@ func parseTarget(s string) (kind string, limit float64, err error) {
 		return "same", 1, nil
 	case strings.HasPrefix(s, "<="):
 		v, err := strconv.ParseFloat(s[2:], 64)
-		if err != nil || v <= 0 {
+		if err != nil || !(v > 0) || math.IsInf(v, 1) { // also refuses NaN
 			return "", 0, fmt.Errorf("bad target %q", s)
 		}
 		return "max", v, nil

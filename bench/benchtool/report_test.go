@@ -99,6 +99,8 @@ func TestReadRecords(t *testing.T) {
 		"disk\ttoo few fields\n",
 		"disk\tt\ta\tb\t<=x\t1\t1\t15\tl\tran\t\n",
 		"disk\tt\ta\tb\t>=1\t1\t1\t15\tl\tran\t\n",
+		"disk\tt\ta\tb\t<=NaN\t1\t1\t15\tl\tran\t\n",
+		"disk\tt\ta\tb\t<=+Inf\t1\t1\t15\tl\tran\t\n",
 		"disk\tt\ta\tb\t<=1\tmany\t1\t15\tl\tran\t\n",
 	}
 	for _, b := range bad {
@@ -161,4 +163,24 @@ func write(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzReadRecords: a records file is read or refused, never a panic, and
+// every record read can be summarised and printed.
+func FuzzReadRecords(f *testing.F) {
+	f.Add("id\ttitle\tours\ttheirs\ttarget\trss_ours_kb\trss_theirs_kb\trss_target_mb\tline1\tstatus\tnote\n" +
+		"disk\tt\ta\tb\t<=1.0\t3400\t2200\t15\tOK\tran\t\n")
+	f.Add("x\tt\t\t\t~1\t\t\t\t\tskipped\tn\n")
+	f.Add("x\tt\t\t\t<=\t\t\t\t\tran\t\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		recs, err := readRecords(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		rows := make([]row, 0, len(recs))
+		for _, r := range recs {
+			rows = append(rows, summarise(r, timings{wall: map[string][]float64{"ours": {1}, "theirs": {2}}}))
+		}
+		writeMarkdown(&bytes.Buffer{}, "", rows)
+	})
 }
