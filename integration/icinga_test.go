@@ -31,6 +31,7 @@ func TestIcinga2(t *testing.T) {
 	defines := icingaDirs(t, acct, ws)
 
 	t.Run("example apply rules validate", func(t *testing.T) {
+		skipped := icingaCommand(names[0])
 		cfg := writeFile(t, filepath.Join(ws, "validate.conf"), fmt.Sprintf(`
 const PluginDir = %q
 include <itl>
@@ -46,10 +47,18 @@ object Host "mail1.example.com" {
 	vars.agent_endpoint = name
 	vars.msgstore_base = "/opt/sun/comms/messaging64"
 }
-`, bin, commands, services))
+object Host "mail2.example.com" {
+	zone = "master"
+	check_command = "dummy"
+	vars.agent_endpoint = "mail1.example.com"
+	vars.msgstore_base = "/opt/SUNWmsgsr"
+	vars.msgstore_skip = [ %q ]
+}
+`, bin, commands, services, skipped))
 		out := validateIcinga(t, ws, cfg, defines)
+		// mail1 gets every service, mail2 all but the skipped one.
 		rules := strings.Count(gen["icinga2-services"], "\napply Service ")
-		if want := fmt.Sprintf("Instantiated %d Services.", rules); rules == 0 || !strings.Contains(out, want) {
+		if want := fmt.Sprintf("Instantiated %d Services.", 2*rules-1); rules == 0 || !strings.Contains(out, want) {
 			t.Errorf("icinga2 daemon -C: want %q (one apply rule per plugin):\n%s", want, out)
 		}
 	})

@@ -115,6 +115,9 @@ func WriteIcinga2Services(w io.Writer, specs []plugin.Spec) {
  *     address = "192.0.2.10"
  *     vars.agent_endpoint = name              // the agent's Endpoint name
  *     vars.msgstore_base = "/opt/sun/comms/messaging64"
+ *     // services not wanted on this host, e.g. the single-process
+ *     // aggregate "msgstore" when the separate checks run, or vice versa
+ *     vars.msgstore_skip = [ "msgstore" ]
  *   }
  *
  * The CheckCommands (msgstore-commands.conf) must be known on the agent too:
@@ -131,6 +134,7 @@ func WriteIcinga2Services(w io.Writer, specs []plugin.Spec) {
 		fmt.Fprintln(w, "\tcheck_interval = 5m")
 		fmt.Fprintln(w, "\tretry_interval = 1m")
 		fmt.Fprintln(w, "\tassign where host.vars.agent_endpoint && host.vars.msgstore_base")
+		fmt.Fprintf(w, "\tignore where %q in host.vars.msgstore_skip\n", cmd)
 		fmt.Fprintln(w, "}")
 	}
 }
