@@ -126,10 +126,15 @@ type check struct {
 	plugin  string
 	variant variant
 	args    []string // what the monitoring system passes
+	// icingaVars, when set, are the Icinga 2 custom variables (DSL lines)
+	// that make the CheckCommand pass args; else they are derived from
+	// args as "-B VALUE" / "--option VALUE" pairs.
+	icingaVars []string
+	suffix     string // distinguishes extra checks of one plugin and variant
 }
 
 // name is the service name in every daemon.
-func (c check) name() string { return c.plugin + "-" + c.variant.name }
+func (c check) name() string { return c.plugin + "-" + c.variant.name + c.suffix }
 
 // checks are the cartesian product of plugins and sample servers. A plugin
 // that remembers things between runs gets its own --state-dir under

@@ -5,11 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 )
 
@@ -65,6 +67,7 @@ object Host "mail2.example.com" {
 
 	servers := sampleServers(t, filepath.Join(ws, "sample"))
 	cs := checks(t, bin, names, servers, ownedDir(t, acct, ws, "state"))
+	cs = append(cs, argumentChecks(names, servers)...)
 	perfDir := ownedDir(t, acct, ws, "perfdata")
 	cfg := writeIcingaConfig(t, ws, bin, commands, perfDir, cs)
 	validateIcinga(t, ws, cfg, defines)
@@ -86,6 +89,9 @@ object Host "mail2.example.com" {
 		got := results[c.name()]
 		t.Logf("%s: %s %s | %s", c.name(), got.state, got.output, got.perf)
 		compare(t, "icinga2", c, got, direct(t, acct, bin, c, ref))
+		if c.suffix == "-arguments" && (!strings.Contains(got.perf, "primary+spare_free_pct=") || !strings.Contains(got.perf, ";20:;") || strings.Contains(got.perf, "queue")) {
+			t.Errorf("icinga2 %s: the CheckCommand did not pass --partition/--no-queue/--no-mboxlist: %s | %s", c.name(), got.output, got.perf)
+		}
 	}
 }
 
@@ -144,12 +150,45 @@ object Host "msgstore-e2e" {
 		perfDir+"/host-perfdata", perfDir+"/host-perfdata.tmp")
 	for _, c := range cs {
 		fmt.Fprintf(&b, "object Service %q {\n\thost_name = \"msgstore-e2e\"\n\tcheck_command = %q\n", c.name(), icingaCommand(c.plugin))
-		for i := 0; i+1 < len(c.args); i += 2 {
-			fmt.Fprintf(&b, "\tvars.%s = %q\n", icingaVar(c.plugin, strings.TrimLeft(c.args[i], "-")), c.args[i+1])
+		vars := c.icingaVars
+		if vars == nil {
+			for i := 0; i+1 < len(c.args); i += 2 {
+				vars = append(vars, fmt.Sprintf("vars.%s = %q", icingaVar(c.plugin, strings.TrimLeft(c.args[i], "-")), c.args[i+1]))
+			}
+		}
+		for _, v := range vars {
+			fmt.Fprintf(&b, "\t%s\n", v)
 		}
 		b.WriteString("\tcheck_interval = 1s\n\tretry_interval = 1s\n\tmax_check_attempts = 1\n}\n")
 	}
 	return writeFile(t, filepath.Join(ws, "icinga2.conf"), b.String())
+}
+
+// argumentChecks prove that the generated CheckCommand turns custom
+// variables into the right command line: a repeatable option given as an
+// array (repeat_key) and flags (set_if), on the reference plugin, whose
+// output then names only the partition asked for.
+func argumentChecks(names []string, servers []variant) []check {
+	const p = "check_msgstore_disk"
+	if !slices.Contains(names, p) {
+		return nil
+	}
+	healthy := servers[0]
+	// The same partition directory under a second nickname: both must
+	// arrive, as "primary+spare" (one file system).
+	spare := "spare=" + filepath.Join(filepath.Dir(filepath.Dir(healthy.base)), fixture.VarRel, "store", "partition", "primary")
+	return []check{{
+		plugin: p, variant: healthy, suffix: "-arguments",
+		args: []string{"-B", healthy.base, "--partition", "primary", "--partition", spare, "--no-queue", "--no-mboxlist", "--warning", "20%"},
+		icingaVars: []string{
+			fmt.Sprintf("vars.msgstore_disk_base = %q", healthy.base),
+			fmt.Sprintf("vars.msgstore_disk_partition = [ \"primary\", %q ]", spare),
+			"vars.msgstore_disk_no_queue = true",
+			"vars.msgstore_disk_no_mboxlist = true",
+			`vars.msgstore_disk_warning = "20%"`,
+			"vars.msgstore_disk_verbose = false",
+		},
+	}}
 }
 
 // icingaCommand and icingaVar follow tools/mkman/specdoc's naming; the
