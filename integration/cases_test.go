@@ -248,6 +248,9 @@ func compare(t testing.TB, daemonName string, c check, got recorded, want plugin
 	if !strings.HasPrefix(got.output, prefix) {
 		t.Errorf("%s: plugin output %q does not start with %q", where, got.output, prefix)
 	}
+	if c.variant.name != "missing" && len(want.Perf) == 0 {
+		t.Errorf("%s: no perfdata from a plugin that could look (every number it reports should be graphable): %q", where, want.Line1)
+	}
 	gotPerf := plugintest.ParsePerf(got.perf)
 	if len(gotPerf) != len(want.Perf) {
 		t.Errorf("%s: %d perfdata items %q, a direct run has %d: %q", where, len(gotPerf), got.perf, len(want.Perf), want.Line1)
