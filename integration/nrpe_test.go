@@ -62,7 +62,7 @@ func TestNRPE(t *testing.T) {
 			t.Errorf("nrpe %s: %d long-output lines, a direct run has %d:\n%s", c.name(), len(got.Lines), len(want.Lines), got.Stdout)
 		}
 		if n := len(want.Line1); n > nrpeV2Max {
-			t.Errorf("%s: line 1 is %d bytes, over NRPE 2's %d: %s", c.name(), n, nrpeV2Max, want.Line1)
+			t.Errorf("%s: line 1 is %d bytes, over NRPE 2's %d, which would cut its perfdata in half; keep line 1 short and put further perfdata after a '|' on a later line (Nagios and Icinga 2 join it): %s", c.name(), n, nrpeV2Max, want.Line1)
 		}
 		if n := len(want.Stdout); n >= 8192 {
 			t.Errorf("%s: output is %d bytes, over Nagios' 8 KiB", c.name(), n)
