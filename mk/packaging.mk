@@ -3,14 +3,15 @@
 # which defines GO, VERSION, LDFLAGS, PLUGINS, BUILD and BIN.
 #
 #   make install [PREFIX=/usr/lib/nagios/plugins] [DESTDIR=]
-#   make uninstall
+#   make install-man [MANDIR=/usr/share/man/man1] [DESTDIR=]
+#   make uninstall  (plugins and man pages)
 #   make man        man pages into build/man (from the go-flags definitions)
 #   make icinga2    regenerate icinga2/*.conf from the plugins' options
 #   make nrpe       regenerate nrpe/msgstore.cfg
 #   make package    .deb and .rpm into dist/ (nfpm)
 #   make cross      every plugin for CROSS_PLATFORMS into build/cross/OS-ARCH/
 
-.PHONY: install uninstall man icinga2 nrpe generated package cross stage-package
+.PHONY: install install-man uninstall man icinga2 nrpe generated package cross stage-package
 
 PREFIX      ?= /usr/lib/nagios/plugins
 MANDIR      ?= /usr/share/man/man1
@@ -35,10 +36,19 @@ install: build
 		install -m 0755 '$(BIN)/'$$p '$(DESTDIR)$(PREFIX)/'$$p || exit 1; \
 	done
 
+# install-man is separate: man pages are not where the plugins are, and a
+# monitoring host often has no man.
+install-man: man
+	install -d '$(DESTDIR)$(MANDIR)'
+	@for p in $(PLUGINS); do \
+		echo "install $(BUILD)/man/$$p.1 $(DESTDIR)$(MANDIR)/$$p.1"; \
+		install -m 0644 '$(BUILD)/man/'$$p.1 '$(DESTDIR)$(MANDIR)/'$$p.1 || exit 1; \
+	done
+
 uninstall:
 	@for p in $(PLUGINS); do \
-		echo "rm -f $(DESTDIR)$(PREFIX)/$$p"; \
-		rm -f '$(DESTDIR)$(PREFIX)/'$$p; \
+		echo "rm -f $(DESTDIR)$(PREFIX)/$$p $(DESTDIR)$(MANDIR)/$$p.1"; \
+		rm -f '$(DESTDIR)$(PREFIX)/'$$p '$(DESTDIR)$(MANDIR)/'$$p.1; \
 	done
 
 man:
