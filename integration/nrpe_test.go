@@ -67,15 +67,27 @@ func TestNRPE(t *testing.T) {
 		if n := len(want.Stdout); n >= 8192 {
 			t.Errorf("%s: output is %d bytes, over Nagios' 8 KiB", c.name(), n)
 		}
-	}
 
-	// An NRPE 2 packet (check_nrpe -2) still carries line 1 intact.
-	c := cs[0]
-	v2 := queryNRPE(t, port, c.name(), "-2")
-	v3 := queryNRPE(t, port, c.name())
-	if v2.Code != v3.Code || v2.State != v3.State || v2.Service != v3.Service {
-		t.Errorf("nrpe -2 %s: %q (exit %d), v3 gives %q (exit %d)", c.name(), v2.Line1, v2.Code, v3.Line1, v3.Code)
+		// What an NRPE 2 packet (check_nrpe -2) carries: state and every
+		// perfdata item of line 1, intact.
+		v2 := queryNRPE(t, port, c.name(), "-2")
+		_, v2perf, _ := strings.Cut(v2.Line1, " | ")
+		if v2.Code != want.Code || v2.State != want.State || !sameLabels(plugintest.ParsePerf(v2perf), want.Perf) {
+			t.Errorf("nrpe -2 %s: exit %d %q; a direct run exits %d with perfdata %q", c.name(), v2.Code, v2.Line1, want.Code, want.Line1)
+		}
 	}
+}
+
+func sameLabels(a, b map[string]plugintest.Perf) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // queryNRPE runs check_nrpe against the test daemon.
