@@ -39,7 +39,10 @@ func main() {
 		os.Exit(1)
 	}
 	if *broken {
-		breakServer(s)
+		if err := breakServer(s); err != nil {
+			fmt.Fprintln(os.Stderr, "mksample:", err)
+			os.Exit(1)
+		}
 	}
 	fmt.Println(s.Base())
 }
