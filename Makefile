@@ -11,7 +11,7 @@ PLUGINS  := $(sort $(patsubst plugins/%/main.go,%,$(wildcard plugins/check_*/mai
 BUILD    := build
 BIN      := $(BUILD)/bin
 
-.PHONY: all build test vet fmt-check unit demo deps clean fuzz
+.PHONY: all build test vet fmt-check unit demo deps clean fuzz commands commands-check
 
 all: build
 
@@ -37,7 +37,16 @@ fmt-check:
 unit:
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-test: deps vet fmt-check unit
+# nagios-commands.cfg is the union of plugins/*/commands.cfg.
+commands:
+	@scripts/commands.sh nagios-commands.cfg
+
+commands-check:
+	@scripts/commands.sh $(BUILD)/nagios-commands.cfg.new && \
+	cmp -s $(BUILD)/nagios-commands.cfg.new nagios-commands.cfg || \
+	{ echo "nagios-commands.cfg is out of date: run make commands"; exit 1; }
+
+test: deps vet fmt-check commands-check unit
 
 demo: build
 	@scripts/demo.sh $(BIN)
