@@ -2,8 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
@@ -27,7 +32,7 @@ func TestOverviewFormats(t *testing.T) {
 	// A broken check makes the whole report WARNING, and says which.
 	out = plugintest.Run(t, bin, nil, "-B", s.Base(), "--check", "disk", "--with", "disk=-w 100% -c 0%")
 	out.Expect(t, "MSGSTORE", 1)
-	out.Contains(t, "MSGSTORE WARNING - 1 warning of 1 checks; disk: primary+mboxlist+queue: ", "below warning 100%")
+	out.Contains(t, "MSGSTORE WARNING - 1 warning (disk) of 1 checks", "[WARNING] disk: primary+mboxlist+queue: ", "below warning 100%")
 
 	// JSON for scripts.
 	out = plugintest.Run(t, bin, nil, "-B", s.Base(), "--check", "disk", "--json", "--with", "disk=-w 100% -c 0%")
@@ -51,9 +56,27 @@ func TestOverviewFormats(t *testing.T) {
 	if out.Code != 0 || !strings.HasPrefix(out.Stdout, "CHECK  PLUGIN               STATE     SUMMARY\ndisk   check_msgstore_disk  OK        ") || strings.Contains(out.Stdout, "\x1b[") {
 		t.Fatalf("table:\n%s", out.Stdout)
 	}
+	// Through a pipe, even a forced table has no colours; on a terminal
+	// (script(1) gives the plugin a pty) it has.
 	out = plugintest.Run(t, bin, []string{"TERM=xterm"}, "-B", s.Base(), "--check", "disk", "--format", "table")
-	if !strings.Contains(out.Stdout, "\x1b[32mOK") {
-		t.Errorf("no colour in the table: %q", out.Stdout)
+	if strings.Contains(out.Stdout, "\x1b[") {
+		t.Errorf("colours on a pipe: %q", out.Stdout)
+	}
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) not installed (util-linux)")
+	}
+	cmd := exec.Command(script, "-qec", bin+" -B "+s.Base()+" --check disk", "/dev/null")
+	cmd.Env = []string{"TERM=xterm", "PATH=/usr/bin:/bin"}
+	tty, _ := cmd.Output()
+	if !strings.Contains(string(tty), "CHECK  PLUGIN") || !strings.Contains(string(tty), "\x1b[32mOK") {
+		t.Errorf("on a terminal: want a coloured table (auto format), got %q", tty)
+	}
+	cmd = exec.Command(script, "-qec", bin+" -B "+s.Base()+" --check disk --no-color", "/dev/null")
+	cmd.Env = []string{"TERM=xterm", "PATH=/usr/bin:/bin"}
+	tty, _ = cmd.Output()
+	if !strings.Contains(string(tty), "CHECK  PLUGIN") || strings.Contains(string(tty), "\x1b[") {
+		t.Errorf("--no-color on a terminal: %q", tty)
 	}
 }
 
@@ -79,4 +102,70 @@ func TestOverviewBadOptions(t *testing.T) {
 	out := plugintest.Run(t, bin, nil, "-B", s.Base(), "--check", "disk", "--with", "disk=-w nonsense")
 	out.Expect(t, "MSGSTORE", 3)
 	out.Contains(t, "[UNKNOWN] disk: check_msgstore_disk: invalid argument for flag `-w, --warning'")
+}
+
+// startStandInStored runs a process named stored (a copy of sleep) under
+// BASE/lib and writes "<pid> ready" into the pid file, as a live server
+// has it.
+func startStandInStored(t *testing.T, s *fixture.Server) {
+	t.Helper()
+	sleep, err := os.ReadFile("/bin/sleep")
+	if err != nil {
+		t.Skip(err)
+	}
+	prog := filepath.Join(s.Base(), "lib", "stored")
+	if err := os.WriteFile(prog, sleep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(prog, "600")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	s.Write(fixture.VarRel+"/proc/store", fmt.Sprintf("%d ready\n", cmd.Process.Pid), 7*time.Hour)
+}
+
+// The README's two reports: a healthy server is all OK, a broken one names
+// every check that found something, in the table and for Nagios.
+func TestOverviewHealthyAndBrokenServer(t *testing.T) {
+	bin := plugintest.Build(t, "check_msgstore")
+
+	healthy := fixture.New(t)
+	startStandInStored(t, healthy)
+	out := plugintest.Run(t, bin, nil, "-B", healthy.Base(), "--state-dir", t.TempDir(), "--format", "nagios",
+		"--with", "cores=--core-dir "+healthy.Path("var/cores"))
+	out.Expect(t, "MSGSTORE", 0)
+	if out.Summary != "all 8 checks OK" || len(out.Lines) != 8 {
+		t.Fatalf("healthy:\n%s", out.Stdout)
+	}
+	for _, name := range []string{"disk", "msglogs", "telemetry", "stored", "dblogs", "folders", "cores", "msgqueue"} {
+		out.Contains(t, "[OK] "+name+": ")
+	}
+
+	broken := fixture.New(t)
+	if err := broken.Break(); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-B", broken.Base(), "--state-dir", t.TempDir(),
+		"--with", "cores=--core-dir " + broken.Path("var/cores"), "--with", "telemetry=--response-warning 2",
+		"--with", "msgqueue=--channel-warning ims-ms=50 --held-warning 0"}
+	out = plugintest.Run(t, bin, nil, append(args, "--format", "nagios")...)
+	out.Expect(t, "MSGSTORE", 2)
+	if want := "4 critical (disk, stored, dblogs, folders), 3 warning (telemetry, cores, msgqueue) of 8 checks"; out.Summary != want {
+		t.Errorf("summary %q, want %q", out.Summary, want)
+	}
+	out.Contains(t, "[CRITICAL] stored: stored is not running: pid 28250 is dead", "[CRITICAL] dblogs: 12 database logs",
+		"[CRITICAL] folders: 3 damaged folders", "[WARNING] cores: 2 cores: imapd (pid 4711, 3h ago), stored (pid 28250, 2d ago)",
+		"[OK] msglogs: first check of 6 logs")
+	for _, label := range []string{"disk.primary+mboxlist+queue_used", "stored.ckp_age", "dblogs.logs", "folders.damaged_folders", "cores.cores", "msgqueue.ims-ms_messages", "telemetry.captures"} {
+		if _, ok := out.Perf[label]; !ok {
+			t.Errorf("perfdata %s missing", label)
+		}
+	}
+
+	table := plugintest.Run(t, bin, nil, append(args, "--format", "table")...)
+	if table.Code != 2 || !strings.Contains(table.Stdout, "stored     check_stored         CRITICAL  stored is not running") ||
+		!strings.Contains(table.Stdout, "message store: CRITICAL - 4 critical (disk, stored, dblogs, folders)") {
+		t.Errorf("table:\n%s", table.Stdout)
+	}
 }

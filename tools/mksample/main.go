@@ -39,7 +39,7 @@ func main() {
 		os.Exit(1)
 	}
 	if *broken {
-		if err := breakServer(s); err != nil {
+		if err := s.Break(); err != nil {
 			fmt.Fprintln(os.Stderr, "mksample:", err)
 			os.Exit(1)
 		}

@@ -7,7 +7,6 @@ package overview
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -107,8 +106,10 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
+// useColor: colours only for a terminal, and not when --no-color, $NO_COLOR
+// or TERM=dumb say otherwise.
 func useColor(o *options, env *plugin.Env) bool {
-	return !o.NoColor && env.Getenv("NO_COLOR") == "" && env.Getenv("TERM") != "dumb"
+	return isTerminal(os.Stdout) && !o.NoColor && env.Getenv("NO_COLOR") == "" && env.Getenv("TERM") != "dumb"
 }
 
 func selectChecks(only, skip []string) ([]check, error) {
@@ -210,17 +211,15 @@ func commonArgs(spec plugin.Spec, o *options) []string {
 // and every check's perfdata with its labels prefixed by the check's name.
 func aggregate(outs []outcome) *plugin.Result {
 	res := &plugin.Result{}
-	counts := map[plugin.Status]int{}
 	for _, o := range outs {
 		r := o.result
 		res.Add(r.Status, "%s: %s", o.check.name, firstLine(r))
-		counts[r.Status]++
 		for _, p := range r.Perf {
 			p.Label = o.check.name + "." + p.Label
 			res.AddPerf(p)
 		}
 	}
-	res.Summary = summarize(res.Status, outs, counts)
+	res.Summary = summarize(res.Status, outs)
 	return res
 }
 
@@ -232,25 +231,23 @@ func firstLine(r *plugin.Result) string {
 	return s
 }
 
-// summarize is line 1: counts by state, then the worst checks' summaries.
-func summarize(worst plugin.Status, outs []outcome, counts map[plugin.Status]int) string {
+// summarize is line 1: how many checks are in each bad state, and which.
+// The checks' own summaries follow in the long output (or the table).
+func summarize(worst plugin.Status, outs []outcome) string {
 	if worst == plugin.OK {
 		return fmt.Sprintf("all %d checks OK", len(outs))
 	}
 	var parts []string
 	for _, s := range []plugin.Status{plugin.CRITICAL, plugin.WARNING, plugin.UNKNOWN} {
-		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], strings.ToLower(s.String())))
+		var names []string
+		for _, o := range outs {
+			if o.result.Status == s {
+				names = append(names, o.check.name)
+			}
+		}
+		if len(names) > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s (%s)", len(names), strings.ToLower(s.String()), strings.Join(names, ", ")))
 		}
 	}
-	sorted := append([]outcome(nil), outs...)
-	sort.SliceStable(sorted, func(i, j int) bool { return plugin.Worse(sorted[i].result.Status, sorted[j].result.Status) })
-	var worstTexts []string
-	for _, o := range sorted {
-		if o.result.Status != worst {
-			break
-		}
-		worstTexts = append(worstTexts, o.check.name+": "+firstLine(o.result))
-	}
-	return strings.Join(parts, ", ") + " of " + fmt.Sprint(len(outs)) + " checks; " + strings.Join(worstTexts, "; ")
+	return strings.Join(parts, ", ") + fmt.Sprintf(" of %d checks", len(outs))
 }
