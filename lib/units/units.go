@@ -20,6 +20,7 @@ var sizeUnits = map[string]float64{
 	"g": 1 << 30, "gib": 1 << 30, "gb": 1e9,
 	"t": 1 << 40, "tib": 1 << 40, "tb": 1e12,
 	"p": 1 << 50, "pib": 1 << 50, "pb": 1e15,
+	"e": 1 << 60, "eib": 1 << 60, "eb": 1e18, // FormatBytes writes EiB
 }
 
 // ParseSize parses a non-negative byte count with an optional unit.
@@ -86,7 +87,9 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("empty duration")
 	}
 	if secs, err := strconv.ParseFloat(t, 64); err == nil && !strings.ContainsAny(t, "eEnN") {
-		if secs < 0 || secs > math.MaxInt64/float64(time.Second) {
+		// >=: MaxInt64/1e9 rounds up in float64, and a product equal to
+		// 2^63 would convert to a negative Duration.
+		if secs < 0 || secs >= math.MaxInt64/float64(time.Second) {
 			return 0, fmt.Errorf("invalid duration %q", s)
 		}
 		return time.Duration(secs * float64(time.Second)), nil
@@ -102,13 +105,15 @@ func ParseDuration(s string) (time.Duration, error) {
 		if i == 0 || i >= len(rest) || (rest[i] != 'd' && rest[i] != 'w') {
 			break
 		}
-		n, err := strconv.ParseInt(rest[:i], 10, 64)
-		if err != nil || n > 100000 {
-			return 0, fmt.Errorf("invalid duration %q", s)
-		}
 		day := 24 * time.Hour
 		if rest[i] == 'w' {
 			day *= 7
+		}
+		// Bounded so that neither the product nor the sum wraps around
+		// int64 ("100000w" once came out as 59 days).
+		n, err := strconv.ParseInt(rest[:i], 10, 64)
+		if err != nil || n > int64(math.MaxInt64/day) || time.Duration(n)*day > math.MaxInt64-total {
+			return 0, fmt.Errorf("invalid duration %q", s)
 		}
 		total += time.Duration(n) * day
 		rest = rest[i+1:]
@@ -117,6 +122,9 @@ func ParseDuration(s string) (time.Duration, error) {
 		d, err := time.ParseDuration(rest)
 		if err != nil {
 			return 0, fmt.Errorf("invalid duration %q (expected e.g. 90s, 15m, 2h, 1d)", s)
+		}
+		if d > 0 && d > math.MaxInt64-total {
+			return 0, fmt.Errorf("invalid duration %q: too long", s)
 		}
 		total += d
 	}
@@ -149,6 +157,9 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // "23m", "3h", "3h12m", "2d", "2d4h". Negative durations get a leading "-".
 func FormatAge(d time.Duration) string {
 	if d < 0 {
+		if d == math.MinInt64 {
+			d++ // -MinInt64 overflows back to itself: recursing on it never ends
+		}
 		return "-" + FormatAge(-d)
 	}
 	s := int64(d / time.Second)
