@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"syscall"
 )
 
 // MaxConfBytes bounds how much of msg.conf is read: a real one is a few
@@ -64,9 +63,7 @@ func parseConfLine(line string) (key, value string, ok bool) {
 // no error (many settings have defaults); any other failure is an error that
 // names the file.
 func (l *Layout) ReadConf() (Conf, error) {
-	// O_NONBLOCK: a FIFO in msg.conf's place must not block the open
-	// until the timeout; it is refused below as not a regular file.
-	f, err := os.OpenFile(l.MsgConfPath(), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.Open(l.MsgConfPath())
 	if os.IsNotExist(err) {
 		if _, lerr := os.Lstat(l.MsgConfPath()); lerr == nil {
 			// A symlink to nothing is a broken configuration, not an absent one.
@@ -80,8 +77,6 @@ func (l *Layout) ReadConf() (Conf, error) {
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("cannot read %s: is a directory", l.MsgConfPath())
-	} else if err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("cannot read %s: not a regular file", l.MsgConfPath())
 	}
 	c, err := ParseConf(f)
 	if err != nil {
