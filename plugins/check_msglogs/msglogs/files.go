@@ -58,7 +58,8 @@ func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]strin
 	return dirs
 }
 
-// imtaLogDir reads IMTA_LOG=dir from imta_tailor; "" when it cannot.
+// imtaLogDir reads IMTA_LOG=dir from imta_tailor; "" when it cannot or the
+// directory is not absolute.
 func imtaLogDir(path string) string {
 	f, err := os.Open(path)
 	if err != nil {
@@ -69,7 +70,12 @@ func imtaLogDir(path string) string {
 	for sc.Scan() {
 		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), "=")
 		if ok && strings.TrimSpace(k) == "IMTA_LOG" {
-			return strings.TrimSpace(v)
+			// Quoted as check_msgqueue reads IMTA_QUEUE; a relative
+			// directory would be read from the plugin's working directory.
+			if d := strings.Trim(strings.TrimSpace(v), `"`); filepath.IsAbs(d) {
+				return d
+			}
+			return ""
 		}
 	}
 	return ""
