@@ -1,0 +1,47 @@
+package cores
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzCoreadmPatterns checks the reading of /etc/coreadm.conf: every
+// pattern it returns is a non-empty part of one line of a
+// COREADM_GLOB_PATTERN or COREADM_INIT_PATTERN setting, and each turns into
+// search directories and globs without a panic.
+func FuzzCoreadmPatterns(f *testing.F) {
+	for _, s := range []string{
+		"COREADM_GLOB_PATTERN=/var/cores/core.%f.%p\nCOREADM_INIT_PATTERN=core\nCOREADM_GLOB_ENABLED=yes\n",
+		"COREADM_GLOB_PATTERN=\"\"\nCOREADM_INIT_PATTERN='x'\n", "COREADM_GLOB_PATTERN=\"\n", "=\n", "\x00COREADM_INIT_PATTERN=%\n",
+	} {
+		f.Add(s)
+	}
+	path := filepath.Join(f.TempDir(), "coreadm.conf")
+	f.Fuzz(func(t *testing.T, content string) {
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ps := coreadmPatterns(path)
+		if len(ps) > strings.Count(content, "COREADM_") {
+			t.Fatalf("%d patterns from %q", len(ps), content)
+		}
+		for _, p := range ps {
+			if p == "" || strings.ContainsAny(p, "\n") || !strings.Contains(content, p) {
+				t.Fatalf("pattern %q from %q", p, content)
+			}
+			dirs, globs := fromPattern(p, "coreadm pattern")
+			for _, d := range dirs {
+				if !filepath.IsAbs(d.path) {
+					t.Fatalf("pattern %q: relative search directory %q", p, d.path)
+				}
+			}
+			for _, g := range globs {
+				if _, err := filepath.Match(g, ""); err != nil {
+					t.Fatalf("pattern %q: invalid glob %q", p, g)
+				}
+			}
+		}
+	})
+}
