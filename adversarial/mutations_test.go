@@ -118,6 +118,15 @@ func openToNobody(t *testing.T, root string) {
 	})
 }
 
+// giveToNobody makes the state directory nobody's, as the monitoring
+// user owns its own state directory.
+func giveToNobody(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.Chown(dir, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func containsAny(s string, subs ...string) bool {
 	for _, sub := range subs {
 		if sub != "" && strings.Contains(s, sub) {

@@ -82,8 +82,9 @@ func TestReadOnly(t *testing.T) {
 	for _, sub := range subjects {
 		sub := sub
 		t.Run(sub.plugin, func(t *testing.T) {
+			t.Parallel()
 			bin := plugintest.Build(t, sub.plugin)
-			s := fixture.New(t)
+			s := sub.sample(t)
 			state := t.TempDir()
 			before := snapshot(t, s.Root)
 			modes := append([][]string{nil}, sub.modes...)
@@ -91,6 +92,11 @@ func TestReadOnly(t *testing.T) {
 				for run := 0; run < 2; run++ { // a second run reads its state
 					out := plugintest.Run(t, bin, nil, append(sub.args(s, state), mode...)...)
 					checkContract(t, sub, out)
+					// The sample is healthy: every mode must say so (a mode
+					// refused as a bad option would prove nothing).
+					if out.Code != 0 {
+						t.Errorf("mode %q, run %d: exit %d on the healthy sample:\n%s", mode, run+1, out.Code, out.Stdout)
+					}
 				}
 			}
 			if d := diffSnapshots(before, snapshot(t, s.Root)); len(d) > 0 {

@@ -20,10 +20,15 @@ const timeout = 2
 type want struct {
 	codes     []int // acceptable exit codes
 	namesPath bool  // line 1 must name the mutated path
+	// listsPath: the output (line 1 or long output) must name the
+	// mutated path, for findings that line 1 sums up (e.g. "1 core: imapd
+	// (pid 4242)") while a long-output line names the file.
+	listsPath bool
 }
 
 func code(c ...int) want      { return want{codes: c} }
 func named(c ...int) want     { return want{codes: c, namesPath: true} }
+func listed(c ...int) want    { return want{codes: c, listsPath: true} }
 func (w want) String() string { return strconv.Itoa(w.codes[0]) }
 
 // input is one path a plugin reads, and the answer expected for every
@@ -32,6 +37,9 @@ func (w want) String() string { return strconv.Itoa(w.codes[0]) }
 type input struct {
 	rel    string // relative to the sample root
 	expect map[string]want
+	// setup, when set, creates the input on the sample before it is
+	// mutated (e.g. a core file, which a healthy sample has none of).
+	setup func(t *testing.T, s *fixture.Server)
 }
 
 // subject is one plugin under test.
@@ -46,6 +54,19 @@ type subject struct {
 	// blind is the input without which the plugin cannot look: unreadable,
 	// it must never answer OK.
 	blind string
+	// prepare, when set, completes every sample before a test uses it
+	// (e.g. the pid of a live stored in the pid file).
+	prepare func(t *testing.T, s *fixture.Server)
+}
+
+// sample materialises a healthy sample server for sub.
+func (sub subject) sample(t *testing.T) *fixture.Server {
+	t.Helper()
+	s := fixture.New(t)
+	if sub.prepare != nil {
+		sub.prepare(t, s)
+	}
+	return s
 }
 
 var subjects []subject
@@ -108,22 +129,30 @@ func TestHostileInputs(t *testing.T) {
 	for _, sub := range subjects {
 		sub := sub
 		t.Run(sub.plugin, func(t *testing.T) {
+			t.Parallel()
 			bin := plugintest.Build(t, sub.plugin)
 			for _, in := range sub.inputs {
+				in := in
 				for _, m := range mutations {
 					w, ok := in.expect[m.name]
 					if !ok {
 						t.Errorf("%s: no expectation for mutation %q of %s", sub.plugin, m.name, in.rel)
 						continue
 					}
+					m := m
 					t.Run(filepath.Base(in.rel)+"/"+m.name, func(t *testing.T) {
-						s := fixture.New(t)
+						t.Parallel()
+						s := sub.sample(t)
 						state := t.TempDir()
+						if in.setup != nil {
+							in.setup(t, s)
+						}
 						target := s.Path(in.rel)
 						m.apply(t, s, target)
 						if m.asNobody {
 							openToNobody(t, s.Root)
 							openToNobody(t, state)
+							giveToNobody(t, state)
 							os.Chmod(target, 0)
 						}
 						args := append(sub.args(s, state), "-t", strconv.Itoa(timeout))
@@ -132,8 +161,12 @@ func TestHostileInputs(t *testing.T) {
 						if !intIn(out.Code, w.codes) {
 							t.Errorf("exit %d, want one of %v:\n%s", out.Code, w.codes, out.Stdout)
 						}
-						if w.namesPath && !containsAny(out.Line1, target, filepath.Base(target)) {
+						t.Logf("exit %d: %s", out.Code, strings.SplitN(out.Line1, " | ", 2)[0])
+						if w.namesPath && !namesFile(out.Line1, target) {
 							t.Errorf("line 1 does not name %s: %q", target, out.Line1)
+						}
+						if w.listsPath && !namesFile(out.Stdout, target) {
+							t.Errorf("the output does not name %s:\n%s", target, out.Stdout)
 						}
 						if out.Stderr != "" {
 							t.Errorf("stderr: %q", out.Stderr)
@@ -150,19 +183,48 @@ func TestNeverOKWhenBlind(t *testing.T) {
 	for _, sub := range subjects {
 		sub := sub
 		t.Run(sub.plugin, func(t *testing.T) {
+			t.Parallel()
 			bin := plugintest.Build(t, sub.plugin)
-			s := fixture.New(t)
+			s := sub.sample(t)
 			state := t.TempDir()
 			openToNobody(t, s.Root)
 			openToNobody(t, state)
+			giveToNobody(t, state)
 			os.Chmod(s.Path(sub.blind), 0)
 			out := runAs(t, bin, true, sub.args(s, state))
 			checkContract(t, sub, out)
+			t.Logf("exit %d: %s", out.Code, strings.SplitN(out.Line1, " | ", 2)[0])
 			if out.Code == 0 {
 				t.Fatalf("%s said OK with %s unreadable:\n%s", sub.plugin, sub.blind, out.Stdout)
 			}
 		})
 	}
+}
+
+// namesFile tells whether text names the file at path: by its full path,
+// or by its base name as a word of its own ("log/imap", "imap: cannot
+// read"), so that "stored is not running" does not count as naming the
+// pid file "store".
+func namesFile(text, path string) bool {
+	if strings.Contains(text, path) {
+		return true
+	}
+	base := filepath.Base(path)
+	for i := 0; ; {
+		j := strings.Index(text[i:], base)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(base)
+		if (start == 0 || !wordByte(text[start-1])) && (end == len(text) || !wordByte(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
 
 func intIn(v int, set []int) bool {

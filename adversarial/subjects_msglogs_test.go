@@ -1,0 +1,42 @@
+package adversarial
+
+import "github.com/msgstore-plugins/msgstore/lib/fixture"
+
+const imapLogRel = fixture.VarRel + "/log/imap"
+
+func init() {
+	register(subject{
+		plugin: "check_msglogs", service: "MSGLOGS",
+		// --from-start reads the logs on the first run: the mutated
+		// contents are parsed, not skipped as the past.
+		args: func(s *fixture.Server, state string) []string {
+			return []string{"-B", s.Base(), "--state-dir", state, "--from-start"}
+		},
+		// The read-only test runs each mode twice: a first run (positions
+		// saved) and a next run (reads from the saved positions).
+		modes: [][]string{{"-s", "imap", "-s", "mta"}, {"--show", "5", "-m", "Login", "-v", "-v"}},
+		inputs: []input{
+			{rel: imapLogRel, expect: map[string]want{
+				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
+				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
+				"replaced by a directory": named(3), "fifo": named(3),
+				// A log name that leads nowhere: the log is gone (CRITICAL).
+				"dangling symlink": named(2),
+				"symlink loop":     named(3), "mtime in the future": code(0),
+				// silent for longer than --stale (1h)
+				"mtime at epoch 0": named(1),
+				// Without --service, the first run checks the logs it finds.
+				"missing": code(0), "permission denied": named(3),
+			}},
+			// The log directory: without it nothing can be read.
+			{rel: fixture.VarRel + "/log", expect: map[string]want{
+				"empty": named(3), "binary garbage": named(3), "invalid utf-8": named(3),
+				"10 MB single line": named(3), "enormous numbers": named(3), "negative numbers": named(3),
+				"replaced by a directory": named(3), "fifo": named(3), "dangling symlink": named(3),
+				"symlink loop": named(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": named(3), "permission denied": named(3),
+			}},
+		},
+		blind: fixture.VarRel + "/log",
+	})
+}

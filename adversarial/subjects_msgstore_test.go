@@ -1,0 +1,45 @@
+package adversarial
+
+import (
+	"testing"
+
+	"github.com/msgstore-plugins/msgstore/lib/fixture"
+)
+
+func init() {
+	register(subject{
+		plugin: "check_msgstore", service: "MSGSTORE",
+		args: func(s *fixture.Server, state string) []string {
+			return []string{"-B", s.Base(), "--state-dir", state}
+		},
+		prepare: func(t *testing.T, s *fixture.Server) { withLiveStored(t, s) },
+		modes:   [][]string{{"--check", "stored,dblogs"}, {"--skip", "folders", "-v"}, {"--format", "nagios"}},
+		inputs: []input{
+			// msg.conf: every check reads it through lib/layout.
+			{rel: fixture.VarRel + "/config/msg.conf", expect: map[string]want{
+				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
+				"10 MB single line": listed(3), "enormous numbers": code(0), "negative numbers": code(0),
+				"replaced by a directory": listed(3),
+				// the open blocks: the whole run ends at the timeout
+				"fifo":             named(3),
+				"dangling symlink": listed(3), "symlink loop": listed(3),
+				"mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": code(0), "permission denied": listed(3),
+			}},
+			// stored's pid file: line 1 names the failing check, the long
+			// output stored's reason with the file.
+			{rel: storedPidRel, expect: map[string]want{
+				"empty": listed(3), "binary garbage": listed(3), "invalid utf-8": listed(3),
+				"10 MB single line": listed(3), "enormous numbers": listed(3), "negative numbers": listed(3),
+				"replaced by a directory": listed(3), "fifo": listed(3),
+				// "stored: stored is not running: no pid file": the aggregate
+				// keeps one line per check, stored's own long output lists
+				// the pid files looked for.
+				"dangling symlink": code(2),
+				"symlink loop":     listed(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": code(2), "permission denied": listed(3),
+			}},
+		},
+		blind: fixture.VarRel + "/store",
+	})
+}
