@@ -3,13 +3,12 @@ package stored
 import (
 	"errors"
 	"fmt"
-	"os/exec"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
-	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/command"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
 
@@ -22,55 +21,73 @@ const maxCmdOutput = 8 << 10
 var cmdEnv = []string{"PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL=C"}
 
 // runStoredCmd runs `path -t` (stored's status check: "The return code of
-// this command indicates the status", AR63) without a shell, in its own
-// process group so that the group can be killed at the timeout. Its text
-// and the meaning of each non-zero code are not documented, so only the
-// exit code decides.
+// this command indicates the status", AR63) through lib/command: without a
+// shell, in its own process group, which is killed at the timeout and,
+// when stored -t exits, with whatever it left running (a child holding the
+// output open used to turn an exit 0 into "WaitDelay expired" and live
+// on). Its text and the meaning of each non-zero code are not documented,
+// so only the exit code decides.
 func runStoredCmd(env *plugin.Env, path, base string) finding {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(base, path)
 	}
-	cmd := exec.CommandContext(env.Context(), path, "-t")
-	cmd.Env = cmdEnv
-	cmd.Dir = "/"
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out := &tail{max: maxCmdOutput}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.Cancel = func() error { return killGroup(cmd) }
-	// A grandchild that keeps the output pipe open must not hold Wait.
-	cmd.WaitDelay = time.Second
-
 	env.Stage("starting %s -t", path)
-	if err := cmd.Start(); err != nil {
-		msg := fmt.Sprintf("cannot run %s -t: %s", path, errText(err))
+	p, err := command.Start(env.Context(), command.Cmd{
+		Path: path, Args: []string{"-t"}, Env: cmdEnv, Dir: "/",
+		TailBytes: maxCmdOutput, MaxLineBytes: maxCmdOutput,
+		OnLine: func(l string) { out.Write([]byte(l + "\n")) },
+	})
+	if err != nil {
+		msg := fmt.Sprintf("cannot run %s -t: %s", path, startErrText(err))
 		return finding{plugin.UNKNOWN, msg, msg}
 	}
-	env.OnTimeout(func() { killGroup(cmd) })
-	env.Stage("running %s -t (pid %d)", path, cmd.Process.Pid)
-	err := cmd.Wait()
+	env.OnTimeout(p.Kill)
+	env.Stage("running %s -t (pid %d)", path, p.Pid())
+	res := p.Wait()
 	last := out.lastLine()
-	var ee *exec.ExitError
 	switch {
-	case err == nil:
+	case res.Killed:
+		msg := fmt.Sprintf("%s -t did not finish before the timeout", path)
+		return finding{plugin.UNKNOWN, msg, msg}
+	case res.Signal != "":
+		// Killed by a signal: stored -t gave no status at all.
+		msg := fmt.Sprintf("%s -t ended without a status: signal: %s", path, res.Signal)
+		return finding{plugin.UNKNOWN, msg, msg}
+	case res.ExitCode == 0:
 		text := fmt.Sprintf("%s -t: exit 0", path)
 		if last != "" {
 			text += ": " + last
 		}
 		return finding{plugin.OK, text, text}
-	case errors.As(err, &ee) && ee.Exited():
-		short := fmt.Sprintf("stored -t reports a problem (exit %d)", ee.ExitCode())
+	default:
+		short := fmt.Sprintf("stored -t reports a problem (exit %d)", res.ExitCode)
 		if last != "" {
 			short += ": " + last
 		}
-		return finding{plugin.CRITICAL, fmt.Sprintf("%s -t exited %d: %s", path, ee.ExitCode(), orNoOutput(last)), short}
-	case env.Context().Err() != nil:
-		msg := fmt.Sprintf("%s -t did not finish before the timeout", path)
-		return finding{plugin.UNKNOWN, msg, msg}
-	default:
-		// Killed by a signal: stored -t gave no status at all.
-		msg := fmt.Sprintf("%s -t ended without a status: %v", path, err)
-		return finding{plugin.UNKNOWN, msg, msg}
+		return finding{plugin.CRITICAL, fmt.Sprintf("%s -t exited %d: %s", path, res.ExitCode, orNoOutput(last)), short}
 	}
+}
+
+// startErrText says why path could not be started, without repeating it:
+// "no such file or directory", "is a directory", "is not executable (mode
+// 0644)".
+func startErrText(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	s := strings.TrimSuffix(err.Error(), ": "+command.ErrNotExecutable.Error())
+	if i := strings.Index(s, " is "); i >= 0 {
+		return s[i+1:]
+	}
+	return s
 }
 
 func orNoOutput(s string) string {
@@ -78,14 +95,6 @@ func orNoOutput(s string) string {
 		return "no output"
 	}
 	return s
-}
-
-// killGroup kills the command's whole process group.
-func killGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // tail keeps the last max bytes written to it.
