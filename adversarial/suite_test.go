@@ -181,23 +181,28 @@ func TestHostileInputs(t *testing.T) {
 // A plugin that could not read what it must check never says OK.
 func TestNeverOKWhenBlind(t *testing.T) {
 	for _, sub := range subjects {
-		sub := sub
-		t.Run(sub.plugin, func(t *testing.T) {
-			t.Parallel()
-			bin := plugintest.Build(t, sub.plugin)
-			s := sub.sample(t)
-			state := t.TempDir()
-			openToNobody(t, s.Root)
-			openToNobody(t, state)
-			giveToNobody(t, state)
-			os.Chmod(s.Path(sub.blind), 0)
-			out := runAs(t, bin, true, sub.args(s, state))
-			checkContract(t, sub, out)
-			t.Logf("exit %d: %s", out.Code, strings.SplitN(out.Line1, " | ", 2)[0])
-			if out.Code == 0 {
-				t.Fatalf("%s said OK with %s unreadable:\n%s", sub.plugin, sub.blind, out.Stdout)
-			}
-		})
+		// The plugin's own input, and the whole of msg-svr-base or of its
+		// data directory: unreadable, none of them leaves a plugin able
+		// to look.
+		for _, b := range []struct{ name, rel string }{{"input", sub.blind}, {"base", fixture.BaseRel}, {"data", fixture.VarRel}} {
+			sub, blind := sub, b.rel
+			t.Run(sub.plugin+"/"+b.name, func(t *testing.T) {
+				t.Parallel()
+				bin := plugintest.Build(t, sub.plugin)
+				s := sub.sample(t)
+				state := t.TempDir()
+				openToNobody(t, s.Root)
+				openToNobody(t, state)
+				giveToNobody(t, state)
+				os.Chmod(s.Path(blind), 0)
+				out := runAs(t, bin, true, sub.args(s, state))
+				checkContract(t, sub, out)
+				t.Logf("exit %d: %s", out.Code, strings.SplitN(out.Line1, " | ", 2)[0])
+				if out.Code == 0 {
+					t.Fatalf("%s said OK with %s unreadable:\n%s", sub.plugin, blind, out.Stdout)
+				}
+			})
+		}
 	}
 }
 
