@@ -237,6 +237,12 @@ func summarize(worst plugin.Status, outs []outcome) string {
 	if worst == plugin.OK {
 		return fmt.Sprintf("all %d checks OK", len(outs))
 	}
+	if reason, ok := commonUnknown(outs); ok {
+		// Every check failed for one reason (no msg-svr-base, typically):
+		// say it, rather than "8 unknown (...)" with the reason only in
+		// the long output.
+		return fmt.Sprintf("all %d checks unknown: %s", len(outs), reason)
+	}
 	var parts []string
 	for _, s := range []plugin.Status{plugin.CRITICAL, plugin.WARNING, plugin.UNKNOWN} {
 		var names []string
@@ -250,4 +256,19 @@ func summarize(worst plugin.Status, outs []outcome) string {
 		}
 	}
 	return strings.Join(parts, ", ") + fmt.Sprintf(" of %d checks", len(outs))
+}
+
+// commonUnknown is the one summary of checks that are all UNKNOWN for the
+// same reason.
+func commonUnknown(outs []outcome) (string, bool) {
+	if len(outs) < 2 {
+		return "", false
+	}
+	reason := firstLine(outs[0].result)
+	for _, o := range outs {
+		if o.result.Status != plugin.UNKNOWN || firstLine(o.result) != reason {
+			return "", false
+		}
+	}
+	return reason, reason != ""
 }
