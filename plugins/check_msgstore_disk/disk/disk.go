@@ -29,6 +29,9 @@ type options struct {
 	LockThreshold float64        `long:"lock-threshold" value-name:"PCT" description:"used percentage at which stored locks a partition (default: local.store.diskusagethreshold from msg.conf, else 99)"`
 	NoMboxlist    bool           `long:"no-mboxlist" description:"do not check STORE_ROOT/mboxlist"`
 	NoQueue       bool           `long:"no-queue" description:"do not check the MTA queue BASE/data/queue"`
+
+	// --predict, --predict-warn/--predict-crit, --state-dir: predict.go.
+	predictOptions
 }
 
 // probe is how the check reaches the file systems; tests replace it.
@@ -57,6 +60,7 @@ func newSpec(o *options, p probe) plugin.Spec {
 			"check_msgstore_disk -B /opt/sun/comms/messaging64",
 			"check_msgstore_disk -w 20% -c 10% -W 10% -K 5%",
 			"check_msgstore_disk -w 50GiB -c 20GiB -p primary -p secondary=/store2/partition",
+			"check_msgstore_disk --predict-warn 14d --predict-crit 3d --state-dir /var/lib/nagios/msgstore",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o, p) },
@@ -132,6 +136,7 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 		evaluate(f, o, lockAt)
 		report(res, f, o)
 	}
+	predict(env, res, fss, &o.predictOptions, o.Critical.freeThreshold, lockAt)
 	res.Summary = summary(res, fss)
 	return res, nil
 }
