@@ -26,12 +26,21 @@ func queueDir(option string, l *layout.Layout) (dir, source string, err error) {
 	p := filepath.Join(l.Config, "imta_tailor")
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Lstat(p); lerr == nil {
+			// A symlink to nothing is a broken configuration, not an
+			// absent one: the queue may be elsewhere.
+			return "", "", errors.New("dangling symbolic link")
+		}
 		return l.Queue, "BASE/data/queue", nil
 	}
 	if err != nil {
 		return "", "", err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		// Reading it would fail, and the default queue might be the wrong one.
+		return "", "", errors.New("is a directory")
+	}
 	if q := parseTailor(io.LimitReader(f, maxTailorBytes))["IMTA_QUEUE"]; filepath.IsAbs(q) {
 		return filepath.Clean(q), "IMTA_QUEUE in " + p, nil
 	}
