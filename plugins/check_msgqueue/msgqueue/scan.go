@@ -99,13 +99,26 @@ type channel struct {
 func scanQueue(ctx context.Context, dir string, ignore []string, stage func(string)) (chans []*channel, topTemp int, err error) {
 	stage(dir)
 	var names []string
+	broken := map[string]error{} // symlinked channels that lead nowhere
 	err = readDir(ctx, dir, func(d fs.DirEntry) {
 		name := d.Name()
 		switch {
 		case name[0] == '$':
 			topTemp++
-		case name[0] == '.':
-		case isDir(dir, d) && !ignored(name, ignore):
+		case name[0] == '.' || ignored(name, ignore):
+		case d.Type()&fs.ModeSymlink != 0:
+			// A channel moved to another disk: follow the link. One that
+			// leads nowhere (disk not mounted, a loop) hides the channel's
+			// messages, so it is a channel that cannot be read, not no
+			// channel at all.
+			fi, err := os.Stat(filepath.Join(dir, name))
+			if err != nil {
+				broken[name] = err
+				names = append(names, name)
+			} else if fi.IsDir() {
+				names = append(names, name)
+			}
+		case d.IsDir():
 			names = append(names, name)
 		}
 	})
@@ -118,20 +131,14 @@ func scanQueue(ctx context.Context, dir string, ignore []string, stage func(stri
 			return nil, 0, err
 		}
 		c := &channel{Name: n, Dir: filepath.Join(dir, n), Exists: true}
-		scanChannel(ctx, c, stage)
+		if err, ok := broken[n]; ok {
+			c.Err = err
+		} else {
+			scanChannel(ctx, c, stage)
+		}
 		chans = append(chans, c)
 	}
 	return chans, topTemp, nil
-}
-
-// isDir follows a symlinked channel directory (a channel moved to another
-// disk); other entries are taken as the directory listing says.
-func isDir(parent string, d fs.DirEntry) bool {
-	if d.Type()&fs.ModeSymlink != 0 {
-		fi, err := os.Stat(filepath.Join(parent, d.Name()))
-		return err == nil && fi.IsDir()
-	}
-	return d.IsDir()
 }
 
 func ignored(name string, globs []string) bool {
