@@ -28,6 +28,24 @@ func init() {
 				// Without --service, the first run checks the logs it finds.
 				"missing": code(0), "permission denied": named(3),
 			}},
+			// A rotated imap log: read only to finish lines written before a
+			// rotation, counted for --rotated-warning.
+			{rel: fixture.VarRel + "/log/imap.37.1795737600", expect: map[string]want{
+				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
+				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
+				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": code(0),
+				"symlink loop": code(0), "mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": code(0), "permission denied": code(0),
+			}},
+			// The MTA's log: line 1 says "mta: ...", the long output names
+			// the file.
+			{rel: fixture.VarRel + "/log/mail.log_current", expect: map[string]want{
+				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
+				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
+				"replaced by a directory": listed(3), "fifo": listed(3), "dangling symlink": listed(2),
+				"symlink loop": listed(3), "mtime in the future": code(0), "mtime at epoch 0": listed(1),
+				"missing": code(0), "permission denied": listed(3),
+			}},
 			// The log directory: without it nothing can be read.
 			{rel: fixture.VarRel + "/log", expect: map[string]want{
 				"empty": named(3), "binary garbage": named(3), "invalid utf-8": named(3),

@@ -20,13 +20,15 @@ func init() {
 			{"--age-warning", "2d", "--ignore-channel", "tcp_*", "-v", "-v"},
 		},
 		inputs: []input{
-			// A channel directory: a channel is a directory, anything else
-			// in the queue is not one; one that cannot be read is UNKNOWN.
+			// A channel directory: a channel is a directory (or a symlink
+			// to one: a channel moved to another disk), a file is not one;
+			// one that cannot be read, or whose link leads nowhere, is
+			// UNKNOWN: its messages are hidden.
 			{rel: channelRel, expect: map[string]want{
 				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
 				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
-				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": code(0),
-				"symlink loop": code(0), "mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": named(3),
+				"symlink loop": named(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
 				"missing": code(0), "permission denied": named(3),
 			}},
 			// A queued message: only its name and mtime count (stat needs
@@ -38,6 +40,14 @@ func init() {
 				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": code(0),
 				"symlink loop": code(0), "mtime in the future": code(0), "mtime at epoch 0": code(0),
 				"missing": code(0), "permission denied": code(0),
+			}},
+			// imta_tailor: where IMTA_QUEUE may move the queue.
+			{rel: fixture.VarRel + "/config/imta_tailor", expect: map[string]want{
+				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
+				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
+				"replaced by a directory": named(3), "fifo": named(3), "dangling symlink": named(3),
+				"symlink loop": named(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": code(0), "permission denied": named(3),
 			}},
 			// The queue directory itself.
 			{rel: queueRel, expect: map[string]want{

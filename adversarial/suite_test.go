@@ -1,6 +1,7 @@
 package adversarial
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -239,4 +240,45 @@ func intIn(v int, set []int) bool {
 		}
 	}
 	return false
+}
+
+// TestCaseTable prints (with -v) the expectations as a table, one row per
+// plugin input, one column per mutation: the exit code, "n" when line 1
+// must name the path, "l" when the output must. It is the table of cases
+// issue 9 asks for, generated from the subjects so that it cannot drift.
+func TestCaseTable(t *testing.T) {
+	var b strings.Builder
+	short := map[string]string{
+		"empty": "empty", "binary garbage": "garbage", "invalid utf-8": "utf8", "10 MB single line": "10MB",
+		"enormous numbers": "huge", "negative numbers": "neg", "replaced by a directory": "dir", "fifo": "fifo",
+		"dangling symlink": "dangl", "symlink loop": "loop", "mtime in the future": "future",
+		"mtime at epoch 0": "epoch0", "missing": "missing", "permission denied": "perm",
+	}
+	b.WriteString("| plugin | input |")
+	for _, m := range mutations {
+		b.WriteString(" " + short[m.name] + " |")
+	}
+	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(mutations)) + "\n")
+	for _, sub := range subjects {
+		for _, in := range sub.inputs {
+			fmt.Fprintf(&b, "| %s | %s |", sub.plugin, strings.TrimPrefix(strings.TrimPrefix(in.rel, fixture.VarRel+"/"), fixture.BaseRel+"/"))
+			for _, m := range mutations {
+				w := in.expect[m.name]
+				var codes []string
+				for _, c := range w.codes {
+					codes = append(codes, strconv.Itoa(c))
+				}
+				mark := ""
+				if w.namesPath {
+					mark = "n"
+				} else if w.listsPath {
+					mark = "l"
+				}
+				fmt.Fprintf(&b, " %s%s |", strings.Join(codes, "/"), mark)
+			}
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "| %s | blind: %s, BASE, BASE/data unreadable | never 0 |\n", sub.plugin, sub.blind)
+	}
+	t.Log("\n" + b.String())
 }
