@@ -28,6 +28,19 @@ func init() {
 				// Without --service, the first run checks the logs it finds.
 				"missing": code(0), "permission denied": named(3),
 			}},
+			// The imap log changed after a run saved its position.
+			// A rewritten file is a new inode unless the file system reuses
+			// the old one at once: "rotated log not found, unread lines
+			// lost" (WARNING), or read as the same log (OK).
+			{rel: imapLogRel, name: "imap, next run", afterRun: true, expect: map[string]want{
+				"empty": code(0, 1), "binary garbage": code(0, 1), "invalid utf-8": code(0, 1),
+				"10 MB single line": code(0, 1), "enormous numbers": code(0, 1), "negative numbers": code(0, 1),
+				"replaced by a directory": named(3), "fifo": named(3),
+				// a log seen by an earlier run that is gone: CRITICAL
+				"dangling symlink": named(2), "symlink loop": named(3),
+				"mtime in the future": code(0), "mtime at epoch 0": named(1),
+				"missing": named(2), "permission denied": named(3),
+			}},
 			// A rotated imap log: read only to finish lines written before a
 			// rotation, counted for --rotated-warning.
 			{rel: fixture.VarRel + "/log/imap.37.1795737600", expect: map[string]want{

@@ -31,6 +31,14 @@ func init() {
 				"symlink loop": named(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
 				"missing": code(0), "permission denied": named(3),
 			}},
+			// The ims-ms channel after a run started its growth history.
+			{rel: channelRel, name: "ims-ms, next run", afterRun: true, expect: map[string]want{
+				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
+				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
+				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": named(3),
+				"symlink loop": named(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": code(0), "permission denied": named(3),
+			}},
 			// A queued message: only its name and mtime count (stat needs
 			// no read permission); a non-file is not a message. No age
 			// limit by default: a message from 1970 is in perfdata.

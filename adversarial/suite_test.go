@@ -41,6 +41,12 @@ type input struct {
 	// setup, when set, creates the input on the sample before it is
 	// mutated (e.g. a core file, which a healthy sample has none of).
 	setup func(t *testing.T, s *fixture.Server)
+	// afterRun: the plugin runs once on the healthy sample before the
+	// mutation, so that the mutated run starts from saved state (a log
+	// position, a queue history).
+	afterRun bool
+	// name tells apart two entries for one path (e.g. "imap, next run").
+	name string
 }
 
 // subject is one plugin under test.
@@ -141,12 +147,21 @@ func TestHostileInputs(t *testing.T) {
 						continue
 					}
 					m := m
-					t.Run(filepath.Base(in.rel)+"/"+m.name, func(t *testing.T) {
+					name := in.name
+					if name == "" {
+						name = filepath.Base(in.rel)
+					}
+					t.Run(name+"/"+m.name, func(t *testing.T) {
 						t.Parallel()
 						s := sub.sample(t)
 						state := t.TempDir()
 						if in.setup != nil {
 							in.setup(t, s)
+						}
+						if in.afterRun {
+							if out := plugintest.Run(t, bin, nil, sub.args(s, state)...); out.Code != 0 {
+								t.Fatalf("run before the mutation: exit %d:\n%s", out.Code, out.Stdout)
+							}
 						}
 						target := s.Path(in.rel)
 						m.apply(t, s, target)
