@@ -41,6 +41,18 @@ func init() {
 				"mtime in the future": code(0), "mtime at epoch 0": named(1),
 				"missing": named(2), "permission denied": named(3),
 			}},
+			// imap's saved position (a state file): unusable state is a
+			// WARNING (lines since the last check were not read), named in
+			// the long output, and the log is read on from its end; a state
+			// file that cannot be written over is also UNKNOWN, which the
+			// WARNING outranks. Gone, it is a first check again.
+			{rel: "state/imap", name: "imap state", stateGlob: "check_msglogs.imap.*.json", expect: map[string]want{
+				"empty": listed(1), "binary garbage": listed(1), "invalid utf-8": listed(1),
+				"10 MB single line": listed(1), "enormous numbers": listed(1), "negative numbers": listed(1),
+				"replaced by a directory": listed(1), "fifo": named(3), "dangling symlink": code(0),
+				"symlink loop": listed(1), "mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": code(0), "permission denied": listed(1),
+			}},
 			// A rotated imap log: read only to finish lines written before a
 			// rotation, counted for --rotated-warning.
 			{rel: fixture.VarRel + "/log/imap.37.1795737600", expect: map[string]want{

@@ -39,6 +39,20 @@ func init() {
 				"symlink loop": named(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
 				"missing": code(0), "permission denied": named(3),
 			}},
+			// The growth history (a state file): a corrupt one is started
+			// anew, said in the long output (growth only needs a few runs to
+			// be judged again); one that cannot be read or replaced is
+			// UNKNOWN ("cannot keep the queue history").
+			{rel: "state/growth", name: "growth state", stateGlob: "check_msgqueue.growth.*.json", expect: map[string]want{
+				"empty": listed(0), "binary garbage": listed(0), "invalid utf-8": listed(0),
+				"10 MB single line": listed(0), "enormous numbers": listed(0), "negative numbers": listed(0),
+				"replaced by a directory": listed(3),
+				// "timed out after 2s while reading state DIR"
+				"fifo":             code(3),
+				"dangling symlink": code(0), "symlink loop": listed(3),
+				"mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": code(0), "permission denied": listed(3),
+			}},
 			// A queued message: only its name and mtime count (stat needs
 			// no read permission); a non-file is not a message. No age
 			// limit by default: a message from 1970 is in perfdata.

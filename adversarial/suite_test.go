@@ -47,6 +47,10 @@ type input struct {
 	afterRun bool
 	// name tells apart two entries for one path (e.g. "imap, next run").
 	name string
+	// stateGlob, when set, makes the input a state file: the one file of
+	// the state directory that matches it after the first run (afterRun
+	// is implied); rel is then only a label.
+	stateGlob string
 }
 
 // subject is one plugin under test.
@@ -158,12 +162,21 @@ func TestHostileInputs(t *testing.T) {
 						if in.setup != nil {
 							in.setup(t, s)
 						}
-						if in.afterRun {
+						if in.afterRun || in.stateGlob != "" {
 							if out := plugintest.Run(t, bin, nil, sub.args(s, state)...); out.Code != 0 {
 								t.Fatalf("run before the mutation: exit %d:\n%s", out.Code, out.Stdout)
 							}
 						}
 						target := s.Path(in.rel)
+						if in.stateGlob != "" {
+							m, _ := filepath.Glob(filepath.Join(state, in.stateGlob))
+							if len(m) != 1 {
+								t.Fatalf("state files %v match %s, want one", m, in.stateGlob)
+							}
+							target = m[0]
+							// The state is the monitoring user's, as it would be.
+							os.Chown(target, 65534, 65534)
+						}
 						m.apply(t, s, target)
 						if m.asNobody {
 							openToNobody(t, s.Root)
