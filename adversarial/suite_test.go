@@ -51,6 +51,9 @@ type input struct {
 	// the state directory that matches it after the first run (afterRun
 	// is implied); rel is then only a label.
 	stateGlob string
+	// beforeArgs are added to the run before the mutation, args to the
+	// mutated run (e.g. check_folders --mode=refresh, then --mode=cached).
+	beforeArgs, args []string
 }
 
 // subject is one plugin under test.
@@ -163,7 +166,7 @@ func TestHostileInputs(t *testing.T) {
 							in.setup(t, s)
 						}
 						if in.afterRun || in.stateGlob != "" {
-							if out := plugintest.Run(t, bin, nil, sub.args(s, state)...); out.Code != 0 {
+							if out := plugintest.Run(t, bin, nil, append(sub.args(s, state), in.beforeArgs...)...); out.Code != 0 {
 								t.Fatalf("run before the mutation: exit %d:\n%s", out.Code, out.Stdout)
 							}
 						}
@@ -184,7 +187,7 @@ func TestHostileInputs(t *testing.T) {
 							giveToNobody(t, state)
 							os.Chmod(target, 0)
 						}
-						args := append(sub.args(s, state), "-t", strconv.Itoa(timeout))
+						args := append(append(sub.args(s, state), in.args...), "-t", strconv.Itoa(timeout))
 						out := runAs(t, bin, m.asNobody, args)
 						checkContract(t, sub, out)
 						if !intIn(out.Code, w.codes) {
