@@ -292,7 +292,11 @@ func TestCaseTable(t *testing.T) {
 	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(mutations)) + "\n")
 	for _, sub := range subjects {
 		for _, in := range sub.inputs {
-			fmt.Fprintf(&b, "| %s | %s |", sub.plugin, strings.TrimPrefix(strings.TrimPrefix(in.rel, fixture.VarRel+"/"), fixture.BaseRel+"/"))
+			label := strings.TrimPrefix(strings.TrimPrefix(in.rel, fixture.VarRel+"/"), fixture.BaseRel+"/")
+			if in.name != "" {
+				label = in.name
+			}
+			fmt.Fprintf(&b, "| %s | %s |", sub.plugin, label)
 			for _, m := range mutations {
 				w := in.expect[m.name]
 				var codes []string
