@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // DefaultDir is where state lives unless --state-dir says otherwise; like
@@ -117,7 +118,23 @@ func Save(dir, name string, v any) error {
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
 		return fmt.Errorf("cannot write state in %s: %w", dir, unwrapPath(err))
 	}
+	removeStaleTemps(dir, name)
 	return nil
+}
+
+// staleTempAge is how old a temporary file of a Save must be before it is
+// taken for the leftover of a run that was killed mid-write.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps deletes temporary files that runs killed between
+// CreateTemp and Rename left behind; a concurrent run's fresh one is kept.
+func removeStaleTemps(dir, name string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+name+".*.tmp"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleTempAge {
+			os.Remove(m)
+		}
+	}
 }
 
 // CheckWritable reports a clear error when dir cannot hold state, so that a

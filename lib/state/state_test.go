@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 type sample struct {
@@ -34,6 +35,30 @@ func TestSaveLoadRoundTripAndMode(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("temp files left behind: %v", entries)
+	}
+}
+
+func TestSaveRemovesStaleTempFiles(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, ".s.json.123.tmp")
+	fresh := filepath.Join(dir, ".s.json.456.tmp")
+	other := filepath.Join(dir, ".other.json.789.tmp")
+	for _, p := range []string{stale, fresh, other} {
+		os.WriteFile(p, []byte("{"), 0o600)
+	}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(stale, old, old)
+	os.Chtimes(other, old, old)
+	if err := Save(dir, "s.json", sample{Offset: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("a temp file left by a killed run (1h old) was kept")
+	}
+	for _, p := range []string{fresh, other} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: a concurrent run's or another state's temp file must stay", p)
+		}
 	}
 }
 
