@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -145,12 +146,26 @@ func CheckWritable(dir string) error {
 	}
 	f, err := os.CreateTemp(dir, ".probe.*")
 	if err != nil {
-		return fmt.Errorf("state dir %s is not writable: %w", dir, unwrapPath(err))
+		return fmt.Errorf("state dir %s is not writable%s: %w", dir, ownerHint(dir), unwrapPath(err))
 	}
 	name := f.Name()
 	f.Close()
 	os.Remove(name)
 	return nil
+}
+
+// ownerHint says whose a state dir is when that explains why it is not
+// writable: typically the shared default created by a manual run as root.
+func ownerHint(dir string) string {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return ""
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || int(st.Uid) == os.Geteuid() {
+		return ""
+	}
+	return fmt.Sprintf(" by uid %d (it belongs to uid %d: created by a run as another user? give --state-dir or fix its owner)", os.Geteuid(), st.Uid)
 }
 
 func unwrapPath(err error) error {
