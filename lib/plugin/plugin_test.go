@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -179,14 +180,37 @@ func TestRenderOrdersAndCaps(t *testing.T) {
 	if len(out) >= 8192 || len(out) > MaxOutputBytes {
 		t.Fatalf("output is %d bytes", len(out))
 	}
-	if !regexpMatch(`\.\.\. \d+ more\n$`, out) {
-		t.Errorf("capped output does not say how many lines were left out: %q", out[len(out)-80:])
+	if !regexpMatch(`\n\.\.\. \d+ more\n\| `, out) {
+		t.Errorf("capped output does not say how many lines were left out before the last perfdata line: %q", out[len(out)-200:])
 	}
-	line1 := strings.SplitN(out, "\n", 2)[0]
-	for _, item := range strings.Fields(strings.SplitN(line1, " | ", 2)[1]) {
-		if strings.Count(item, ";") != 4 {
+	all := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	line1, last := all[0], all[len(all)-1]
+	if len(line1) > MaxLine1Bytes {
+		t.Errorf("line 1 is %d bytes, over %d (NRPE 2)", len(line1), MaxLine1Bytes)
+	}
+	if !strings.HasPrefix(last, "| ") {
+		t.Fatalf("perfdata that does not fit line 1 must follow on a last '| ' line: %q", last)
+	}
+	items := append(strings.Fields(strings.SplitN(line1, " | ", 2)[1]), strings.Fields(last[2:])...)
+	for i, item := range items {
+		if strings.Count(item, ";") != 4 || !strings.HasPrefix(item, "itemyyyyyyyyyy=") {
 			t.Errorf("perfdata item cut in half: %q", item)
 		}
+		if want := fmt.Sprintf("itemyyyyyyyyyy=%dB;;;;", i); item != want {
+			t.Fatalf("item %d is %q, want %q: order lost", i, item, want)
+		}
+	}
+	if len(items) < 300 {
+		t.Errorf("only %d perfdata items kept", len(items))
+	}
+}
+
+func TestRenderShortPerfdataStaysOnLine1(t *testing.T) {
+	r := &Result{Summary: "fine"}
+	r.Add(OK, "item")
+	r.AddPerf(NewPerf("a", 1, ""), NewPerf("b", 2, "s"))
+	if got := Render("X", r); got != "X OK - fine | a=1;;;; b=2s;;;;\n[OK] item\n" {
+		t.Fatalf("got %q", got)
 	}
 }
 

@@ -7,65 +7,92 @@ import (
 )
 
 // Output limits. Nagios Core keeps 8 KiB of plugin output; we stay under it
-// with room to spare. An item line is cut at MaxLineBytes.
+// with room to spare. NRPE 2 carries 1023 bytes, so line 1 with the
+// perfdata it holds stays under MaxLine1Bytes: an old agent then cuts long
+// output, never a perfdata item in half. An item line is cut at
+// MaxLineBytes.
 const (
 	MaxOutputBytes  = 8000
-	MaxSummaryBytes = 1000
+	MaxLine1Bytes   = 1000
+	MaxSummaryBytes = 600
 	MaxLineBytes    = 400
 )
 
 // Render formats a result as plugin output:
 //
-//	SERVICE STATE - summary | perfdata
+//	SERVICE STATE - summary | perfdata that fits line 1
 //	[STATE] item line (worst first)
 //	... N more
+//	| further perfdata
 //
-// The whole stays under MaxOutputBytes: long output lines are dropped from
-// the end (and counted), perfdata items are dropped whole, never cut.
+// Perfdata that does not fit line 1 goes on a last line after a '|', which
+// Nagios joins to line 1's (plugin API, multi-line output) and Icinga 2
+// parses on any line. The whole stays under MaxOutputBytes: long output
+// lines are dropped from the end (and counted), perfdata items are dropped
+// whole, never cut.
 func Render(service string, r *Result) string {
 	head := fmt.Sprintf("%s %s - %s", service, r.Status, Truncate(oneLine(r.summary()), MaxSummaryBytes))
-	// Leave room after line 1 for at least the "... N more" line.
-	perf := renderPerf(r.Perf, MaxOutputBytes-len(head)-64)
+	first, rest := splitPerf(perfItems(r.Perf), MaxLine1Bytes-len(head)-len(" | "))
 	var b strings.Builder
 	b.WriteString(head)
-	if perf != "" {
+	if len(first) > 0 {
 		b.WriteString(" | ")
-		b.WriteString(perf)
+		b.WriteString(strings.Join(first, " "))
 	}
 	b.WriteByte('\n')
 
+	// The trailing perfdata line gets its room first, leaving at least
+	// enough for a "... N more" line.
+	tail := ""
+	if len(rest) > 0 {
+		kept, _ := splitPerf(rest, MaxOutputBytes-b.Len()-64-len("| \n"))
+		if len(kept) > 0 {
+			tail = "| " + strings.Join(kept, " ") + "\n"
+		}
+	}
+	budget := MaxOutputBytes - len(tail)
 	lines := sortedLines(r.Lines)
 	for i, l := range lines {
 		text := fmt.Sprintf("[%s] %s\n", l.Status, Truncate(oneLine(l.Text), MaxLineBytes))
-		rest := len(lines) - i
-		more := fmt.Sprintf("... %d more\n", rest)
-		last := rest == 1
-		if b.Len()+len(text) > MaxOutputBytes || !last && b.Len()+len(text)+len(more) > MaxOutputBytes {
+		left := len(lines) - i
+		more := fmt.Sprintf("... %d more\n", left)
+		last := left == 1
+		if b.Len()+len(text) > budget || !last && b.Len()+len(text)+len(more) > budget {
 			b.WriteString(more)
 			break
 		}
 		b.WriteString(text)
 	}
+	b.WriteString(tail)
 	return b.String()
 }
 
 // oneLine sanitises text from anywhere into a single printable line.
 func oneLine(s string) string { return Sanitize(s) }
 
-// renderPerf joins perfdata items with spaces within budget bytes.
-func renderPerf(ps []Perf, budget int) string {
-	var b strings.Builder
-	for _, p := range ps {
-		item := p.String()
-		if b.Len()+len(item)+3 > budget {
-			break
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(item)
+func perfItems(ps []Perf) []string {
+	items := make([]string, len(ps))
+	for i, p := range ps {
+		items[i] = p.String()
 	}
-	return b.String()
+	return items
+}
+
+// splitPerf returns the leading items that fit in budget bytes joined by
+// spaces, and the rest, in order.
+func splitPerf(items []string, budget int) (fit, rest []string) {
+	n := 0
+	for i, item := range items {
+		need := len(item)
+		if i > 0 {
+			need++
+		}
+		if n+need > budget {
+			return items[:i], items[i:]
+		}
+		n += need
+	}
+	return items, nil
 }
 
 // sortedLines orders long output worst first, keeping the check's order

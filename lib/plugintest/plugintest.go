@@ -67,9 +67,15 @@ type Output struct {
 	Service string          // e.g. MSGSTORE_DISK
 	State   string          // OK, WARNING, CRITICAL, UNKNOWN
 	Summary string          // text after "STATE - " and before " | "
-	Perf    map[string]Perf // perfdata by label (quotes removed)
-	Lines   []string        // long output lines
-	Elapsed time.Duration   // wall time of the run
+	Perf    map[string]Perf // all perfdata by label (quotes removed)
+	// Line1Perf is the perfdata of line 1 alone: what an NRPE 2 agent,
+	// which carries 1023 bytes, still delivers.
+	Line1Perf map[string]Perf
+	// PerfText is all perfdata text: line 1's and a last "| ..." line's,
+	// as Nagios joins them.
+	PerfText string
+	Lines    []string      // long output lines (without a trailing perfdata line)
+	Elapsed  time.Duration // wall time of the run
 }
 
 // Perf is one parsed perfdata item.
@@ -110,7 +116,15 @@ func (o *Output) parse() {
 	if m := line1RE.FindStringSubmatch(head); m != nil {
 		o.Service, o.State, o.Summary = m[1], m[2], m[3]
 	}
-	o.Perf = ParsePerf(perf)
+	o.Line1Perf = ParsePerf(perf)
+	o.PerfText = perf
+	// Perfdata that did not fit line 1 follows the long output on a last
+	// line starting with "| " (the plugin API's multi-line form).
+	if n := len(o.Lines); n > 0 && strings.HasPrefix(o.Lines[n-1], "| ") {
+		o.PerfText = strings.TrimSpace(perf + " " + o.Lines[n-1][2:])
+		o.Lines = o.Lines[:n-1]
+	}
+	o.Perf = ParsePerf(o.PerfText)
 }
 
 var perfRE = regexp.MustCompile(`('(?:[^']|'')+'|[^ '=]+)=([-0-9.]+)([a-zA-Z%]*);([^; ]*);([^; ]*);([^; ]*);([^; ]*)`)
