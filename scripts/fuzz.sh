@@ -37,8 +37,16 @@ while read -r pkg dir; do
 			continue
 		fi
 		echo "== $pkg $f ($t, $parallel worker(s))"
+		corpus="$dir/testdata/fuzz/$f"
+		before=$(ls "$corpus" 2>/dev/null | wc -l)
 		if go test -run='^$' -fuzz="^$f\$" -fuzztime="$t" -parallel="$parallel" "$pkg" >"$log" 2>&1; then
 			result=ok
+		elif [ "$(ls "$corpus" 2>/dev/null | wc -l)" -eq "$before" ] &&
+			[ "$(grep -A1 -e "^--- FAIL: $f " "$log" | sed -n '2s/^[[:space:]]*//p')" = "context deadline exceeded" ]; then
+			# Go's coordinator can fail a target at the end of -fuzztime
+			# having found nothing (golang/go#75804, fixed in Go 1.27):
+			# no input was written, so there is nothing to fix.
+			result="ok (go#75804: 'context deadline exceeded' at the end, no failing input)"
 		else
 			result=FAIL
 			failed="$failed $pkg.$f"
