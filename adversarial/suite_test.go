@@ -115,9 +115,9 @@ func checkContract(t *testing.T, sub subject, out plugintest.Output) {
 			}
 		}
 		// Perfdata that does not fit line 1 may follow on a last line
-		// starting with "| " (the plugin API's multi-line form); no other
+		// starting with "|" (the plugin API's multi-line form); no other
 		// long output line may contain '|'.
-		tailPerf := i == len(all)-1 && i > 0 && strings.HasPrefix(l, "| ") && strings.Count(l, "|") == 1
+		tailPerf := i == len(all)-1 && i > 0 && strings.HasPrefix(l, "|") && strings.Count(l, "|") == 1
 		if i > 0 && strings.Contains(l, "|") && !tailPerf {
 			t.Errorf("long output line %d contains '|': %q", i+1, l)
 		}

@@ -203,19 +203,9 @@ func direct(t testing.TB, a account, bin string, c check, stateRoot string) plug
 	return parseOutput(code, stdout.String())
 }
 
-// parseOutput reads plugin output the way plugintest does.
-func parseOutput(code int, stdout string) plugintest.Output {
-	o := plugintest.Output{Code: code, Stdout: stdout}
-	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
-	o.Line1, o.Lines = lines[0], lines[1:]
-	head, perf, _ := strings.Cut(o.Line1, " | ")
-	if svc, rest, ok := strings.Cut(head, " "); ok {
-		o.Service = svc
-		o.State, o.Summary, _ = strings.Cut(rest, " - ")
-	}
-	o.Perf = plugintest.ParsePerf(perf)
-	return o
-}
+// parseOutput reads plugin output the way plugintest does: all perfdata,
+// including a last "|..." line's, in Perf.
+func parseOutput(code int, stdout string) plugintest.Output { return plugintest.Parse(code, stdout) }
 
 var stateCodes = map[string]int{"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 

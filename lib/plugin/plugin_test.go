@@ -180,7 +180,7 @@ func TestRenderOrdersAndCaps(t *testing.T) {
 	if len(out) >= 8192 || len(out) > MaxOutputBytes {
 		t.Fatalf("output is %d bytes", len(out))
 	}
-	if !regexpMatch(`\n\.\.\. \d+ more\n\| `, out) {
+	if !regexpMatch(`\n\.\.\. \d+ more\n\|item`, out) {
 		t.Errorf("capped output does not say how many lines were left out before the last perfdata line: %q", out[len(out)-200:])
 	}
 	all := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
@@ -188,10 +188,10 @@ func TestRenderOrdersAndCaps(t *testing.T) {
 	if len(line1) > MaxLine1Bytes {
 		t.Errorf("line 1 is %d bytes, over %d (NRPE 2)", len(line1), MaxLine1Bytes)
 	}
-	if !strings.HasPrefix(last, "| ") {
-		t.Fatalf("perfdata that does not fit line 1 must follow on a last '| ' line: %q", last)
+	if !strings.HasPrefix(last, "|item") {
+		t.Fatalf("perfdata that does not fit line 1 must follow on a last '|' line: %q", last)
 	}
-	items := append(strings.Fields(strings.SplitN(line1, " | ", 2)[1]), strings.Fields(last[2:])...)
+	items := append(strings.Fields(strings.SplitN(line1, " | ", 2)[1]), strings.Fields(last[1:])...)
 	for i, item := range items {
 		if strings.Count(item, ";") != 4 || !strings.HasPrefix(item, "itemyyyyyyyyyy=") {
 			t.Errorf("perfdata item cut in half: %q", item)

@@ -23,7 +23,7 @@ const (
 //	SERVICE STATE - summary | perfdata that fits line 1
 //	[STATE] item line (worst first)
 //	... N more
-//	| further perfdata
+//	|further perfdata
 //
 // Perfdata that does not fit line 1 goes on a last line after a '|', which
 // Nagios joins to line 1's (plugin API, multi-line output) and Icinga 2
@@ -45,9 +45,11 @@ func Render(service string, r *Result) string {
 	// enough for a "... N more" line.
 	tail := ""
 	if len(rest) > 0 {
-		kept, _ := splitPerf(rest, MaxOutputBytes-b.Len()-64-len("| \n"))
+		kept, _ := splitPerf(rest, MaxOutputBytes-b.Len()-64-len("|\n"))
 		if len(kept) > 0 {
-			tail = "| " + strings.Join(kept, " ") + "\n"
+			// No space after '|': Icinga 2 keeps it as part of the
+			// first label.
+			tail = "|" + strings.Join(kept, " ") + "\n"
 		}
 	}
 	budget := MaxOutputBytes - len(tail)

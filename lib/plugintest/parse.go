@@ -2,9 +2,10 @@ package plugintest
 
 import "strconv"
 
-// ParseOutputForTest fills the parsed fields of an Output whose Code and
-// Stdout come from an in-process plugin.Execute.
-func ParseOutputForTest(o Output) Output {
+// Parse reads plugin output as a user (and Nagios) sees it, for output that
+// did not come from Run: an in-process plugin.Execute, a daemon's record.
+func Parse(code int, stdout string) Output {
+	o := Output{Code: code, Stdout: stdout}
 	o.parse()
 	return o
 }

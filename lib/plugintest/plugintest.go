@@ -71,7 +71,7 @@ type Output struct {
 	// Line1Perf is the perfdata of line 1 alone: what an NRPE 2 agent,
 	// which carries 1023 bytes, still delivers.
 	Line1Perf map[string]Perf
-	// PerfText is all perfdata text: line 1's and a last "| ..." line's,
+	// PerfText is all perfdata text: line 1's and a last "|..." line's,
 	// as Nagios joins them.
 	PerfText string
 	Lines    []string      // long output lines (without a trailing perfdata line)
@@ -119,9 +119,9 @@ func (o *Output) parse() {
 	o.Line1Perf = ParsePerf(perf)
 	o.PerfText = perf
 	// Perfdata that did not fit line 1 follows the long output on a last
-	// line starting with "| " (the plugin API's multi-line form).
-	if n := len(o.Lines); n > 0 && strings.HasPrefix(o.Lines[n-1], "| ") {
-		o.PerfText = strings.TrimSpace(perf + " " + o.Lines[n-1][2:])
+	// line starting with "|" (the plugin API's multi-line form).
+	if n := len(o.Lines); n > 0 && strings.HasPrefix(o.Lines[n-1], "|") {
+		o.PerfText = strings.TrimSpace(perf + " " + o.Lines[n-1][1:])
 		o.Lines = o.Lines[:n-1]
 	}
 	o.Perf = ParsePerf(o.PerfText)

@@ -48,7 +48,7 @@ func (s *server) run(t testing.TB, args ...string) plugintest.Output {
 	var out bytes.Buffer
 	args = append([]string{"-B", s.Base()}, args...)
 	code := plugin.Execute(newSpec(&options{}, s.sys), args, &out, io.Discard, func(string) string { return "" })
-	return plugintest.ParseOutputForTest(plugintest.Output{Code: code, Stdout: out.String()})
+	return plugintest.Parse(code, out.String())
 }
 
 // core writes a core at rel (relative to the sample root) dumped age ago.
@@ -431,7 +431,7 @@ func TestDirWithoutInstallation(t *testing.T) {
 	}
 	var out bytes.Buffer
 	code := plugin.Execute(Spec(), []string{"-d", dir, "-v"}, &out, io.Discard, func(string) string { return "" })
-	o := plugintest.ParseOutputForTest(plugintest.Output{Code: code, Stdout: out.String()})
+	o := plugintest.Parse(code, out.String())
 	for _, b := range layout.DefaultBases {
 		if _, err := os.Stat(b); err == nil {
 			t.Skipf("this host has a Messaging Server base %s", b)

@@ -67,8 +67,7 @@ func run(t *testing.T, f *fakeFS, s *fixture.Server, args ...string) (int, plugi
 	var out bytes.Buffer
 	args = append([]string{"-B", s.Base()}, args...)
 	code := plugin.Execute(newSpec(&options{}, f.probe()), args, &out, &out, func(string) string { return "" })
-	o := plugintest.Output{Code: code, Stdout: out.String()}
-	return code, plugintest.ParseOutputForTest(o)
+	return code, plugintest.Parse(code, out.String())
 }
 
 func TestStates(t *testing.T) {
