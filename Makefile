@@ -11,6 +11,11 @@ PLUGINS  := $(sort $(patsubst plugins/%/main.go,%,$(wildcard plugins/check_*/mai
 BUILD    := build
 BIN      := $(BUILD)/bin
 
+# Static binaries: no libc at run time (os/user reads /etc/passwd itself),
+# the same on every Linux and Solaris, and a faster start (issue 10: the
+# one plugin linked against libc started 0.7 ms slower).
+export CGO_ENABLED := 0
+
 .PHONY: all build test vet fmt-check unit demo deps clean fuzz commands commands-check
 
 all: build

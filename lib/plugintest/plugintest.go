@@ -51,6 +51,8 @@ func Build(t testing.TB, name string) string {
 		"-ldflags", "-X github.com/msgstore-plugins/msgstore/lib/plugin.Version=test",
 		"./plugins/"+name)
 	cmd.Dir = ModuleRoot()
+	// As the Makefile builds them: static, no cgo.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", name, err, b)
 	}
