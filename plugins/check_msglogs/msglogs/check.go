@@ -32,7 +32,7 @@ type savedState struct {
 	Service string         `json:"service"`
 	Log     string         `json:"log"`
 	Cursor  logtail.Cursor `json:"cursor"`
-	Saved   time.Time      `json:"saved"`
+	Saved   time.Time      `json:"saved"` // when the cursor last changed (the file is not rewritten when it did not)
 }
 
 // validate rejects a state file that decodes but cannot be right.
@@ -227,7 +227,8 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		r.problems = append(r.problems, note{plugin.WARNING, "state was unusable, lines since the last check were not read", false})
 		r.notes = append(r.notes, fmt.Sprintf("%v: recovered by starting again at the end of the log; lines written since the last check were not read", err))
 	case found:
-		prev = &saved.Cursor
+		start := saved.Cursor // a copy: compared with the new cursor below
+		prev = &start
 		r.hadState = true
 	}
 
@@ -249,9 +250,21 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 	if r.age < 0 {
 		r.age = 0
 	}
+	if !stateChanged(prev, cur) {
+		// Nothing moved: rewriting the file (fsync + rename, 0.1 to 4 ms
+		// each) for every log on every run was most of an idle run's cost.
+		return r
+	}
 	env.Stage("saving state %s", filepath.Join(o.StateDir, key))
 	r.stateSave = state.Save(o.StateDir, key, savedState{Version: stateVersion, Service: svc, Log: path, Cursor: cur, Saved: env.Now})
 	return r
+}
+
+// stateChanged reports whether the cursor after a run differs from the one
+// the run started from, so that the state file needs writing. A first run,
+// or one that recovered from an unusable state (prev == nil), always saves.
+func stateChanged(prev *logtail.Cursor, cur logtail.Cursor) bool {
+	return prev == nil || *prev != cur
 }
 
 // evaluate turns what was found into findings.
