@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/layout"
@@ -80,10 +81,10 @@ func Spec() plugin.Spec {
 
 // partitionNick is a store partition nickname (AG63 bgaxq: lowercase
 // alphanumeric).
-var partitionNick = regexp.MustCompile(`^[a-z0-9]{1,64}$`)
+var partitionNick = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]{1,64}$`) })
 
 // userName is what sudo accepts as a user without surprises.
-var userName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,31}$`)
+var userName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,31}$`) })
 
 // config is the validated form of the options.
 type config struct {
@@ -133,7 +134,7 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 		return nil, fmt.Errorf("--max-result-age-critical %s is shorter than --max-result-age %s",
 			units.FormatAge(o.MaxResultAgeCrit.D()), units.FormatAge(o.MaxResultAge.D()))
 	}
-	if o.Partition != "" && !partitionNick.MatchString(o.Partition) {
+	if o.Partition != "" && !partitionNick().MatchString(o.Partition) {
 		return nil, fmt.Errorf("--partition %q: a partition nickname is lowercase letters and digits (e.g. primary), not a path", o.Partition)
 	}
 	for _, m := range o.Mailboxes {
@@ -144,8 +145,9 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 	if o.StateDir == "" {
 		return nil, fmt.Errorf("--state-dir must not be empty")
 	}
-	// The parser is built here only to reject bad patterns before running.
-	if _, err := NewParser(o.Patterns, o.NoDefaultPatterns, o.NotRunningPattern); err != nil {
+	// Bad patterns are rejected before running, in every mode; the
+	// documented ones are compiled only when output is parsed.
+	if err := ValidatePatterns(o.Patterns, o.NoDefaultPatterns, o.NotRunningPattern); err != nil {
 		return nil, err
 	}
 	env.Stage("finding msg-svr-base")
@@ -165,7 +167,7 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 	c.args = reconstructArgs(o)
 	c.program, c.argv = c.reconstruct, c.args
 	if o.SudoUser != "" {
-		if !userName.MatchString(o.SudoUser) {
+		if !userName().MatchString(o.SudoUser) {
 			return nil, fmt.Errorf("--sudo-user %q is not a user name", o.SudoUser)
 		}
 		if !filepath.IsAbs(o.SudoPath) {
@@ -232,10 +234,10 @@ func commandLine(program string, args []string) string {
 	return strings.Join(parts, " ")
 }
 
-var plainWord = regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`)
+var plainWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`) })
 
 func shellQuote(s string) string {
-	if plainWord.MatchString(s) {
+	if plainWord().MatchString(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

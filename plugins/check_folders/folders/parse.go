@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The text of `reconstruct -r -n` is not documented (domain.md 5.1, [U]):
@@ -43,19 +44,24 @@ type pattern struct {
 var keywords = []string{"needs reconstruct", "mailbox corrupted", "invalid cache data"}
 
 // defaultPatterns recognise the documented strings. Order matters: the
-// first that matches names the kind; the specific ones come first.
-var defaultPatterns = []pattern{
-	{"invalid cache data", regexp.MustCompile(`(?i)invalid cache data for msg\s+(?P<msg>\d+)\s+in mailbox\s+(?P<folder>.+?)\.?\s+needs reconstruct`), true},
-	{"missing fixed headers", regexp.MustCompile(`(?i)mailbox corrupted,?\s*missing fixed headers\b:?\s*(?P<folder>.*)`), true},
-	{"start_offset beyond EOF", regexp.MustCompile(`(?i)mailbox corrupted,?\s*start_offset beyond EOF\b:?\s*(?P<folder>.*)`), true},
-	{"mailbox corrupted", regexp.MustCompile(`(?i)mailbox corrupted\b(?:[^:]*:\s*(?P<folder>.*))?`), true},
-	{"invalid cache data", regexp.MustCompile(`(?i)invalid cache data`), true},
-	{"needs reconstruct", regexp.MustCompile(`(?i)needs reconstruct`), true},
-}
+// first that matches names the kind; the specific ones come first. They,
+// databaseHint, mailboxName and the default --not-running-pattern are
+// compiled on first use: --mode=cached never parses output, and compiling
+// them at package load was 16% of a cached run.
+var defaultPatterns = sync.OnceValue(func() []pattern {
+	return []pattern{
+		{"invalid cache data", regexp.MustCompile(`(?i)invalid cache data for msg\s+(?P<msg>\d+)\s+in mailbox\s+(?P<folder>.+?)\.?\s+needs reconstruct`), true},
+		{"missing fixed headers", regexp.MustCompile(`(?i)mailbox corrupted,?\s*missing fixed headers\b:?\s*(?P<folder>.*)`), true},
+		{"start_offset beyond EOF", regexp.MustCompile(`(?i)mailbox corrupted,?\s*start_offset beyond EOF\b:?\s*(?P<folder>.*)`), true},
+		{"mailbox corrupted", regexp.MustCompile(`(?i)mailbox corrupted\b(?:[^:]*:\s*(?P<folder>.*))?`), true},
+		{"invalid cache data", regexp.MustCompile(`(?i)invalid cache data`), true},
+		{"needs reconstruct", regexp.MustCompile(`(?i)needs reconstruct`), true},
+	}
+})
 
 // databaseHint is the documented advice to resync the mailbox database
 // (folder.db, quota.db, lright.db): not a damaged folder, but a WARNING.
-var databaseHint = regexp.MustCompile(`(?i)run reconstruct -m\b`)
+var databaseHint = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)run reconstruct -m\b`) })
 
 // DefaultNotRunning is the default --not-running-pattern: the ways a tool
 // plausibly says that stored, which reconstruct needs, is down. [U]
@@ -65,7 +71,12 @@ const DefaultNotRunning = `(?i)\bstored\b.*\b(is not running|not running|not sta
 
 // mailboxName finds a mailbox name in a line that matched a pattern without
 // naming the folder: "user/<uid>/<folder...>" or "shared/...".
-var mailboxName = regexp.MustCompile(`(?:^|[\s:'"(\[])((?:user|shared)/[^\s'"(),;\[\]]+)`)
+var mailboxName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[\s:'"(\[])((?:user|shared)/[^\s'"(),;\[\]]+)`)
+})
+
+// defaultNotRunning is DefaultNotRunning compiled once, on first use.
+var defaultNotRunning = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(DefaultNotRunning) })
 
 // Folder is a damaged folder and what reconstruct said about it.
 type Folder struct {
@@ -99,34 +110,60 @@ type Parser struct {
 // "folder" or else the first group names the folder. notRunning recognises
 // "stored is not running" ("" disables it).
 func NewParser(custom []string, noDefaults bool, notRunning string) (*Parser, error) {
-	p := &Parser{index: map[string]int{}}
-	if !noDefaults {
-		p.patterns = append(p.patterns, defaultPatterns...)
+	customs, nr, err := compileOptions(custom, noDefaults, notRunning, true)
+	if err != nil {
+		return nil, err
 	}
+	p := &Parser{index: map[string]int{}, notRunning: nr}
+	if !noDefaults {
+		p.patterns = append(p.patterns, defaultPatterns()...)
+	}
+	p.patterns = append(p.patterns, customs...)
+	return p, nil
+}
+
+// ValidatePatterns rejects the pattern options that NewParser would reject,
+// without compiling the documented patterns: for --mode=cached, which reads
+// a saved result and never parses output.
+func ValidatePatterns(custom []string, noDefaults bool, notRunning string) error {
+	_, _, err := compileOptions(custom, noDefaults, notRunning, false)
+	return err
+}
+
+// compileOptions compiles --pattern and --not-running-pattern. The default
+// not-running pattern (a constant that a test compiles) is only compiled
+// when wantDefault: a validation has nothing to learn from it.
+func compileOptions(custom []string, noDefaults bool, notRunning string, wantDefault bool) ([]pattern, *regexp.Regexp, error) {
+	var patterns []pattern
 	for _, c := range custom {
 		re, err := regexp.Compile(c)
 		if err != nil {
-			return nil, fmt.Errorf("--pattern %q: %v", c, err)
+			return nil, nil, fmt.Errorf("--pattern %q: %v", c, err)
 		}
 		if re.MatchString("") {
-			return nil, fmt.Errorf("--pattern %q matches every line", c)
+			return nil, nil, fmt.Errorf("--pattern %q matches every line", c)
 		}
-		p.patterns = append(p.patterns, pattern{kind: "matches --pattern " + c, re: re})
+		patterns = append(patterns, pattern{kind: "matches --pattern " + c, re: re})
 	}
-	if len(p.patterns) == 0 {
-		return nil, fmt.Errorf("--no-default-patterns needs at least one --pattern")
+	if noDefaults && len(patterns) == 0 {
+		return nil, nil, fmt.Errorf("--no-default-patterns needs at least one --pattern")
 	}
-	if notRunning != "" {
-		re, err := regexp.Compile(notRunning)
-		if err != nil {
-			return nil, fmt.Errorf("--not-running-pattern %q: %v", notRunning, err)
-		}
-		if re.MatchString("") {
-			return nil, fmt.Errorf("--not-running-pattern %q matches every line", notRunning)
-		}
-		p.notRunning = re
+	switch {
+	case notRunning == "":
+		return patterns, nil, nil
+	case notRunning == DefaultNotRunning && !wantDefault:
+		return patterns, nil, nil
+	case notRunning == DefaultNotRunning:
+		return patterns, defaultNotRunning(), nil
 	}
-	return p, nil
+	re, err := regexp.Compile(notRunning)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--not-running-pattern %q: %v", notRunning, err)
+	}
+	if re.MatchString("") {
+		return nil, nil, fmt.Errorf("--not-running-pattern %q matches every line", notRunning)
+	}
+	return patterns, re, nil
 }
 
 // Line feeds one output line (without its newline).
@@ -155,7 +192,7 @@ func (p *Parser) Line(line string) {
 		p.add(full, pt, m)
 		return
 	}
-	if strings.Contains(lower, "reconstruct -m") && databaseHint.MatchString(line) {
+	if strings.Contains(lower, "reconstruct -m") && databaseHint().MatchString(line) {
 		if len(p.report.Database) < maxDatabaseHint {
 			p.report.Database = append(p.report.Database, cut(strings.TrimSpace(line), MaxLineLen))
 		}
@@ -215,7 +252,7 @@ func folderAndKind(line string, pt pattern, m []string) (string, string) {
 	}
 	name = cleanName(name)
 	if name == "" {
-		if mm := mailboxName.FindStringSubmatch(line); mm != nil {
+		if mm := mailboxName().FindStringSubmatch(line); mm != nil {
 			name = cleanName(mm[1])
 		}
 	}
