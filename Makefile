@@ -47,7 +47,7 @@ commands:
 	@scripts/commands.sh nagios-commands.cfg
 
 commands-check:
-	@scripts/commands.sh $(BUILD)/nagios-commands.cfg.new && \
+	@mkdir -p $(BUILD) && scripts/commands.sh $(BUILD)/nagios-commands.cfg.new && \
 	cmp -s $(BUILD)/nagios-commands.cfg.new nagios-commands.cfg || \
 	{ echo "nagios-commands.cfg is out of date: run make commands"; exit 1; }
 
