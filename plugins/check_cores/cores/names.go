@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // nameInfo is what a core file's name tells about the process.
@@ -14,35 +15,66 @@ type nameInfo struct {
 	compressed bool // systemd-coredump's .zst/.xz/.lz4: not an ELF file
 }
 
+// The regexps run only on names that pass coreNameShape, and are compiled
+// on first use: most runs never meet a core, and compiling them at package
+// load was part of every run's cost.
 var (
 	// core.<pid> (kernel.core_uses_pid) and core.<name>.<pid>[.<more>]
 	// (core_pattern core.%e.%p.%t, coreadm core.%f.%p).
-	corePID     = regexp.MustCompile(`^core\.([0-9]+)$`)
-	coreNamePID = regexp.MustCompile(`^core\.([^.]+)\.([0-9]+)(\..*)?$`)
+	corePID     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^core\.([0-9]+)$`) })
+	coreNamePID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^core\.([^.]+)\.([0-9]+)(\..*)?$`) })
 	// systemd-coredump: core.<comm>.<uid>.<boot id>.<pid>.<usec>[.zst|.xz|.lz4].
-	systemdCore = regexp.MustCompile(`^core\.(.+)\.[0-9]+\.[0-9a-f]{32}\.([0-9]+)\.[0-9]+(\.(zst|xz|lz4))?$`)
-	digits      = regexp.MustCompile(`^[0-9]+$`)
+	systemdCore = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^core\.(.+)\.[0-9]+\.[0-9a-f]{32}\.([0-9]+)\.[0-9]+(\.(zst|xz|lz4))?$`)
+	})
 )
+
+// coreNameShape is the cheap test every name of a tree walk goes through:
+// only "core", "core.*" and "*.core" can be core names (every case of
+// coreName below), and nearly no file is one.
+func coreNameShape(name string) bool {
+	return strings.HasPrefix(name, "core") && (len(name) == 4 || name[4] == '.') ||
+		strings.HasSuffix(name, ".core") && len(name) > len(".core")
+}
 
 // coreName reports whether a file name looks like a core's, and what the
 // name tells: "core", "core.<pid>", "core.<name>.<pid>...", "*.core"
 // (coreadm's %f.%n.%p.%t.core of Sun's debugging guide).
 func coreName(name string) (nameInfo, bool) {
+	if !coreNameShape(name) {
+		return nameInfo{}, false
+	}
 	switch {
 	case name == "core":
 		return nameInfo{}, true
-	case systemdCore.MatchString(name):
-		m := systemdCore.FindStringSubmatch(name)
-		return nameInfo{program: m[1], pid: atoi(m[2]), compressed: m[3] != ""}, true
-	case corePID.MatchString(name):
-		return nameInfo{pid: atoi(corePID.FindStringSubmatch(name)[1])}, true
-	case coreNamePID.MatchString(name):
-		m := coreNamePID.FindStringSubmatch(name)
-		return nameInfo{program: m[1], pid: atoi(m[2])}, true
-	case strings.HasSuffix(name, ".core") && len(name) > len(".core"):
+	case strings.HasPrefix(name, "core."):
+		if m := systemdCore().FindStringSubmatch(name); m != nil {
+			return nameInfo{program: m[1], pid: atoi(m[2]), compressed: m[3] != ""}, true
+		}
+		if m := corePID().FindStringSubmatch(name); m != nil {
+			return nameInfo{pid: atoi(m[1])}, true
+		}
+		if m := coreNamePID().FindStringSubmatch(name); m != nil {
+			return nameInfo{program: m[1], pid: atoi(m[2])}, true
+		}
+	}
+	if strings.HasSuffix(name, ".core") && len(name) > len(".core") {
 		return dotCore(strings.TrimSuffix(name, ".core")), true
 	}
 	return nameInfo{}, false
+}
+
+// allDigits is ^[0-9]+$.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // dotCore reads "<program>.<node>.<pid>.<time>" (coreadm %f.%n.%p.%t; the
@@ -51,11 +83,11 @@ func dotCore(stem string) nameInfo {
 	f := strings.Split(stem, ".")
 	n := len(f)
 	switch {
-	case n >= 3 && digits.MatchString(f[n-1]) && digits.MatchString(f[n-2]):
+	case n >= 3 && allDigits(f[n-1]) && allDigits(f[n-2]):
 		return nameInfo{program: f[0], pid: atoi(f[n-2])}
-	case n >= 2 && digits.MatchString(f[n-1]):
+	case n >= 2 && allDigits(f[n-1]):
 		return nameInfo{program: strings.Join(f[:n-1], "."), pid: atoi(f[n-1])}
-	case digits.MatchString(stem):
+	case allDigits(stem):
 		return nameInfo{pid: atoi(stem)}
 	}
 	return nameInfo{program: stem}
@@ -76,6 +108,50 @@ func atoi(s string) int {
 type matcher struct {
 	patternGlobs []string // from the system's core patterns: trusted
 	userGlobs    []string // from --name: a core only if its header says so
+
+	// The globs' literal prefixes and suffixes, computed on the first
+	// match: a name without them cannot match, and checking them costs
+	// far less than filepath.Match on each of a million names.
+	patternLits, userLits []globLiterals
+}
+
+// globLiterals are the characters every name a glob matches starts and
+// ends with.
+type globLiterals struct{ glob, prefix, suffix string }
+
+// literalsOf finds a glob's literal prefix (before the first '*', '?', '['
+// or '\') and literal suffix (after the last of those or ']'). A run after
+// an escaping '\' is literal too; one inside an unclosed '[' belongs to a
+// malformed glob, which filepath.Match never matches anyway.
+func literalsOf(glob string) globLiterals {
+	const meta = "*?[\\"
+	prefix := glob
+	if i := strings.IndexAny(glob, meta); i >= 0 {
+		prefix = glob[:i]
+	}
+	suffix := glob
+	if i := strings.LastIndexAny(glob, meta+"]"); i >= 0 {
+		suffix = glob[i+1:]
+	}
+	return globLiterals{glob: glob, prefix: prefix, suffix: suffix}
+}
+
+func literalsOfAll(globs []string) []globLiterals {
+	out := make([]globLiterals, len(globs))
+	for i, g := range globs {
+		out[i] = literalsOf(g)
+	}
+	return out
+}
+
+// matches is filepath.Match(l.glob, name), the literals tested first.
+func (l globLiterals) matches(name string) bool {
+	if len(name) < len(l.prefix) || len(name) < len(l.suffix) ||
+		!strings.HasPrefix(name, l.prefix) || !strings.HasSuffix(name, l.suffix) {
+		return false
+	}
+	ok, _ := filepath.Match(l.glob, name)
+	return ok
 }
 
 // match returns whether name is a candidate, whether it is trusted (an
@@ -85,13 +161,16 @@ func (m *matcher) match(name string) (candidate, trusted, byName bool) {
 	if _, ok := coreName(name); ok {
 		return true, true, true
 	}
-	for _, g := range m.patternGlobs {
-		if ok, _ := filepath.Match(g, name); ok {
+	if m.patternLits == nil && len(m.patternGlobs) > 0 || m.userLits == nil && len(m.userGlobs) > 0 {
+		m.patternLits, m.userLits = literalsOfAll(m.patternGlobs), literalsOfAll(m.userGlobs)
+	}
+	for _, g := range m.patternLits {
+		if g.matches(name) {
 			return true, true, false
 		}
 	}
-	for _, g := range m.userGlobs {
-		if ok, _ := filepath.Match(g, name); ok {
+	for _, g := range m.userLits {
+		if g.matches(name) {
 			return true, false, false
 		}
 	}

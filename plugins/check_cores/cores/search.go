@@ -120,11 +120,12 @@ func (s *searcher) readDir(dir string, descend bool) []subdir {
 		return nil
 	}
 	defer f.Close()
+	prefix := joinPrefix(dir)
 	var subdirs []subdir
 	for {
 		entries, err := f.ReadDir(1024)
 		for _, e := range entries {
-			if sd, ok := s.entry(dir, e, descend); ok {
+			if sd, ok := s.entry(prefix, e, descend); ok {
 				subdirs = append(subdirs, sd)
 			}
 		}
@@ -139,12 +140,22 @@ func (s *searcher) readDir(dir string, descend bool) []subdir {
 	return subdirs
 }
 
+// joinPrefix is what filepath.Join(dir, name) puts before name, for any
+// name a directory listing returns (no '/', never "." or ".."): the path
+// of an entry is then prefix+name, without cleaning it again for each of
+// a million entries (filepath.Clean was 14% of a tree walk's CPU).
+func joinPrefix(dir string) string {
+	p := filepath.Join(dir, "x")
+	return p[:len(p)-1]
+}
+
 // entry handles one directory entry: a subdirectory to descend into, a
 // candidate file, or nothing. The file type comes from the directory
-// itself (lstat semantics): a symlink is never a directory here.
-func (s *searcher) entry(dir string, e fs.DirEntry, descend bool) (subdir, bool) {
+// itself (lstat semantics): a symlink is never a directory here. prefix is
+// joinPrefix of the directory; the path is built only for the entries
+// that need one.
+func (s *searcher) entry(prefix string, e fs.DirEntry, descend bool) (subdir, bool) {
 	name := e.Name()
-	p := filepath.Join(dir, name)
 	switch {
 	case e.IsDir():
 		if !descend {
@@ -156,11 +167,11 @@ func (s *searcher) entry(dir string, e fs.DirEntry, descend bool) (subdir, bool)
 		}
 		if id, ok := idOf(fi); ok {
 			if why, excluded := s.exclude[id]; excluded {
-				s.skipped = append(s.skipped, p+" ("+why+")")
+				s.skipped = append(s.skipped, prefix+name+" ("+why+")")
 				return subdir{}, false
 			}
 		}
-		return subdir{path: p, fi: fi}, true
+		return subdir{path: prefix + name, fi: fi}, true
 	case e.Type().IsRegular():
 		cand, trusted, byName := s.match.match(name)
 		if !cand {
@@ -176,10 +187,10 @@ func (s *searcher) entry(dir string, e fs.DirEntry, descend bool) (subdir, bool)
 			}
 			s.files[id] = true
 		}
-		s.found = append(s.found, candidate{path: p, fi: fi, trusted: trusted, byName: byName})
+		s.found = append(s.found, candidate{path: prefix + name, fi: fi, trusted: trusted, byName: byName})
 	case e.Type()&fs.ModeSymlink != 0:
 		if _, _, byName := s.match.match(name); byName {
-			s.links = append(s.links, p)
+			s.links = append(s.links, prefix+name)
 		}
 	}
 	return subdir{}, false
