@@ -33,6 +33,7 @@ type options struct {
 	AgeCritical units.Duration  `long:"age-critical" value-name:"AGE" description:"critical when the oldest log file is older than this (default: the age does not alert)"`
 	CkpStale    units.Duration  `long:"ckp-stale" value-name:"AGE" default:"5m" description:"when explaining a log build-up, stored.ckp (checkpoint stamp, ~1 min) older than this means checkpointing has stopped"`
 	LcuStale    units.Duration  `long:"lcu-stale" value-name:"AGE" default:"15m" description:"when explaining a log build-up, stored.lcu (log cleanup stamp, ~5 min) older than this means log cleanup has stopped"`
+	rateOptions
 }
 
 // Spec returns the plugin with fresh default options; check_dblogs' main
@@ -52,6 +53,7 @@ func Spec() plugin.Spec {
 			"check_dblogs -B /opt/sun/comms/messaging64",
 			"check_dblogs -w 4 -c 8 --age-warning 1h --age-critical 6h",
 			"check_dblogs --store-root /var/opt/SUNWmsgsr/store",
+			"check_dblogs --rate-warning 1 --rate-critical 4 --state-dir /var/lib/nagios/msgstore",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o) },
@@ -59,6 +61,12 @@ func Spec() plugin.Spec {
 }
 
 func (o *options) validate() error {
+	if o.RateWindow.D() < 10*time.Minute {
+		return fmt.Errorf("--rate-window %s is too short (10m at least)", units.FormatAge(o.RateWindow.D()))
+	}
+	if o.RateWarning < 0 || o.RateCritical < 0 {
+		return fmt.Errorf("--rate-warning and --rate-critical are rates per hour, not negative")
+	}
 	if o.AgeWarning > 0 && o.AgeCritical > 0 && o.AgeWarning > o.AgeCritical {
 		return fmt.Errorf("--age-warning %s is above --age-critical %s", units.FormatAge(o.AgeWarning.D()), units.FormatAge(o.AgeCritical.D()))
 	}
@@ -71,6 +79,7 @@ type summary struct {
 	age     string // "oldest 6m old", with the limit when it alerts
 	ageHit  bool   // the age alerts
 	explain string // what the stamps say about a build-up
+	rate    string // the accumulation rate, when it alerts
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
@@ -110,6 +119,9 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if l != nil {
 		env.Stage("stat stamps in %s", l.Config)
 		reportStamps(res, &sum, o, l.Config, env.Now, len(logs), countStatus)
+	}
+	if o.enabled() {
+		reportRate(env, res, &sum, o, dir, len(logs))
 	}
 	res.Summary = sum.render(res.Status, countStatus)
 	return res, nil
@@ -267,6 +279,9 @@ func (s summary) render(worst, countStatus plugin.Status) string {
 	// build-up, line 1 is long enough without it.
 	if s.age != "" && (countStatus == plugin.OK || s.ageHit) {
 		parts = append(parts, s.age)
+	}
+	if s.rate != "" {
+		parts = append(parts, s.rate)
 	}
 	return strings.Join(parts, "; ")
 }
