@@ -23,7 +23,7 @@ bench-deps:
 bench-build:
 	@mkdir -p $(BIN)
 	@for p in $(PLUGINS); do \
-		$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$p ./plugins/$$p 2>/dev/null \
+		$(NOCGO) $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/$$p ./plugins/$$p 2>/dev/null \
 			|| { echo "bench: $$p does not build; its comparisons are skipped"; rm -f $(BIN)/$$p; }; \
 	done
 
