@@ -88,13 +88,13 @@ func imapCommand(line []byte) (string, bool) {
 		return "", false
 	}
 	word, rest := cutSpace(rest)
-	name, ok := lookup(imapCommands, word)
+	name, ok := imapCommandWord(word)
 	if !ok || name != "UID" {
 		return name, ok
 	}
 	sub, _ := cutSpace(rest)
-	if subName, ok := lookup(imapUIDCommands, sub); ok {
-		return uidNames[subName], true
+	if uidName, ok := imapUIDCommandWord(sub); ok {
+		return uidName, true
 	}
 	return "UID", true
 }
