@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Partition is one message store partition.
@@ -16,8 +17,9 @@ type Partition struct {
 	Source string // where it was found: "--partition", "msg.conf" or "store root"
 }
 
-// partitionKey matches store.partition.<nick>.path.
-var partitionKey = regexp.MustCompile(`^store\.partition\.([^.]+)\.path$`)
+// partitionKey matches store.partition.<nick>.path; compiled on first use
+// (most plugins never list partitions).
+var partitionKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^store\.partition\.([^.]+)\.path$`) })
 
 // Partitions lists the store partitions: the --partition options if any
 // (each NICK=PATH, a PATH, or a NICK known from msg.conf or the store root),
@@ -37,7 +39,7 @@ func (l *Layout) Partitions(options []string, conf Conf) ([]Partition, error) {
 func confPartitions(conf Conf) []Partition {
 	var ps []Partition
 	for k, v := range conf {
-		if m := partitionKey.FindStringSubmatch(k); m != nil && v != "" {
+		if m := partitionKey().FindStringSubmatch(k); m != nil && v != "" {
 			ps = append(ps, Partition{Nick: m[1], Path: v, Source: "msg.conf"})
 		}
 	}

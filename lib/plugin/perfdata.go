@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"math"
-	"regexp"
 	"strings"
 
 	"github.com/olorin/nagiosplugin"
@@ -39,8 +38,20 @@ func (p Perf) Bounds(min, max float64) Perf {
 	return p
 }
 
-// plainLabel needs no quoting.
-var plainLabel = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+$`)
+// plainLabel reports whether a label needs no quoting: ^[A-Za-z0-9_.:/+-]+$,
+// as a loop rather than a regexp compiled at every plugin's start.
+func plainLabel(l string) bool {
+	if l == "" {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_.:/+-", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
 
 // quoteLabel quotes a label as the guidelines require: labels with spaces or
 // odd characters in single quotes, a quote inside doubled; '=' and '|' are
@@ -50,7 +61,7 @@ func quoteLabel(label string) string {
 	if l == "" {
 		l = "value"
 	}
-	if plainLabel.MatchString(l) {
+	if plainLabel(l) {
 		return l
 	}
 	return "'" + strings.ReplaceAll(l, "'", "''") + "'"

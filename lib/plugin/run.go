@@ -167,13 +167,13 @@ func usageError(spec Spec, msg string) *Result {
 }
 
 // fmtMissing is what fmt makes of a stray "%c" with no argument.
-var fmtMissing = regexp.MustCompile(`%!(.)\(MISSING\)`)
+var fmtMissing = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%!(.)\(MISSING\)`) })
 
 // oneLineError keeps the first line of a go-flags error. go-flags passes
 // some messages through a format function a second time, so a '%' in the
 // user's value or in our error text comes out as "%!c(MISSING)": undo that.
 func oneLineError(err error) string {
-	s := fmtMissing.ReplaceAllString(err.Error(), "%$1")
+	s := fmtMissing().ReplaceAllString(err.Error(), "%$1")
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}

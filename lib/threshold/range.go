@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/olorin/nagiosplugin"
 )
@@ -20,8 +21,11 @@ import (
 const number = `[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)`
 
 // rangeGrammar is [@][start:][end] where start is a number or "~" and end a
-// number; at least one of start and end must be present.
-var rangeGrammar = regexp.MustCompile(`^@?(?:(?:(` + number + `|~)?:(` + number + `)?)|(` + number + `))$`)
+// number; at least one of start and end must be present. Compiled on first
+// use, not at package load: a run that parses no range does not pay for it.
+var rangeGrammar = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^@?(?:(?:(` + number + `|~)?:(` + number + `)?)|(` + number + `))$`)
+})
 
 // Range is a threshold range such as "10", "10:", "~:10", "10:20" or "@10:20".
 // The zero value is an unset range that never alerts.
@@ -61,7 +65,7 @@ func validateRange(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return fmt.Errorf("empty range")
 	}
-	m := rangeGrammar.FindStringSubmatch(s)
+	m := rangeGrammar().FindStringSubmatch(s)
 	if m == nil {
 		return fmt.Errorf("invalid range %q (expected [@][start:][end], e.g. 10, 10:, ~:10, 10:20, @10:20)", s)
 	}
