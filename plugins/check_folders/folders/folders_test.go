@@ -213,10 +213,17 @@ sleep 300
 `, pidfile))
 	out := run(t, s, "--reconstruct", rc, "-t", "2")
 	out.Expect(t, service, unknown)
-	if out.Summary != "reconstruct -r -n killed after 1.80s with its children, unfinished (use --mode=cached)" {
+	// The plugin kills reconstruct at 1.8 s and reports it; on a loaded
+	// machine the harness's watchdog at 2 s may speak first, after killing
+	// the same group through OnTimeout. Either way: UNKNOWN, said so, and
+	// (below) no process left.
+	switch out.Summary {
+	case "reconstruct -r -n killed after 1.80s with its children, unfinished (use --mode=cached)":
+		out.Contains(t, "it was killed with its children; for a store this size run --mode=refresh from cron")
+	case "timed out after 2s while running " + rc + " -r -n (killed with its children at the timeout)":
+	default:
 		t.Errorf("summary %q", out.Summary)
 	}
-	out.Contains(t, "it was killed with its children; for a store this size run --mode=refresh from cron")
 	if out.Elapsed > 10*time.Second {
 		t.Errorf("took %s", out.Elapsed)
 	}
