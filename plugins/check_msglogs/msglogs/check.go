@@ -7,6 +7,7 @@ package msglogs
 import (
 	"errors"
 	"fmt"
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -171,7 +172,7 @@ func selectServices(cfg *config, o *options, dirs map[string]string, listings ma
 	}
 	if len(listErrs) > 0 {
 		d := listings[listErrs[0]]
-		return nil, fmt.Errorf("cannot list log directory %s: %s", d.path, describe(d.err))
+		return nil, fmt.Errorf("cannot list log directory %s: %s", d.path, errtext.Reason(d.err))
 	}
 	if len(out) == 0 {
 		var where []string
@@ -279,7 +280,7 @@ func evaluate(cfg *config, r *logResult) {
 		case errors.Is(r.err, fs.ErrNotExist):
 			r.problems = append(r.problems, note{plugin.CRITICAL, "log does not exist", false})
 		default:
-			r.problems = append(r.problems, note{plugin.UNKNOWN, "cannot read log: " + describe(r.err), false})
+			r.problems = append(r.problems, note{plugin.UNKNOWN, "cannot read log: " + errtext.Reason(r.err), false})
 		}
 		return
 	}
@@ -544,21 +545,7 @@ type dirError struct {
 }
 
 func (e *dirError) Error() string {
-	return fmt.Sprintf("cannot list log directory %s: %s", e.path, describe(e.err))
-}
-
-func describe(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "does not exist"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
+	return fmt.Sprintf("cannot list log directory %s: %s", e.path, errtext.Reason(e.err))
 }
 
 func baseNames(paths []string) []string {

@@ -7,9 +7,8 @@
 package msgqueue
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"math"
 	"path/filepath"
 	"sort"
@@ -84,7 +83,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	env.Stage("reading %s", dir)
 	chans, topTemp, err := scanQueue(env.Context(), dir, o.Ignore, func(p string) { env.Stage("reading %s", p) })
 	if err != nil {
-		return nil, plugin.Unknownf("cannot read the MTA queue %s (%s): %s", dir, source, describe(err))
+		return nil, plugin.Unknownf("cannot read the MTA queue %s (%s): %s", dir, source, errtext.Reason(err))
 	}
 	chans = addNamed(chans, dir, o)
 
@@ -148,7 +147,7 @@ func resolveQueue(env *plugin.Env, o *options) (string, string, error) {
 	env.Stage("reading %s/imta_tailor", l.Config)
 	dir, source, err := queueDir("", l)
 	if err != nil {
-		return "", "", fmt.Errorf("cannot read %s/imta_tailor: %s", l.Config, describe(err))
+		return "", "", fmt.Errorf("cannot read %s/imta_tailor: %s", l.Config, errtext.Reason(err))
 	}
 	return dir, source, nil
 }
@@ -177,20 +176,6 @@ type finding struct {
 	text   string
 }
 
-func describe(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "does not exist"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, one)
@@ -202,7 +187,7 @@ func plural(n int, one, many string) string {
 func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) []finding {
 	lim := o.limitsFor(c.Name)
 	if c.Err != nil {
-		text := fmt.Sprintf("%s: cannot read %s: %s", c.Name, c.Dir, describe(c.Err))
+		text := fmt.Sprintf("%s: cannot read %s: %s", c.Name, c.Dir, errtext.Reason(c.Err))
 		res.Add(plugin.UNKNOWN, "%s", text)
 		return []finding{{plugin.UNKNOWN, text}}
 	}

@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"fmt"
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"math"
 	"sort"
 	"strconv"
@@ -57,8 +58,8 @@ func (r *run) report() *plugin.Result {
 	now := r.env.Now
 	sort.SliceStable(caps, func(i, j int) bool { return caps[i].since().Before(caps[j].since()) })
 	if r.serverErr != nil {
-		rp.add(secNotes, plugin.UNKNOWN, "cannot tell the server user: "+describe(r.serverErr),
-			fmt.Sprintf("cannot tell which user the server runs as (%s): give --server-user", describe(r.serverErr)))
+		rp.add(secNotes, plugin.UNKNOWN, "cannot tell the server user: "+errtext.Reason(r.serverErr),
+			fmt.Sprintf("cannot tell which user the server runs as (%s): give --server-user", errtext.Reason(r.serverErr)))
 	}
 	for _, c := range caps {
 		rp.reportCapture(c, now)
@@ -164,7 +165,7 @@ func (rp *reporter) reportCapture(c *capture, now time.Time) {
 
 	if c.listErr != nil {
 		rp.add(secCaptures, plugin.UNKNOWN, "cannot list "+c.name(),
-			fmt.Sprintf("%s: cannot list %s: %s (run the check as root or as the server user)", c.name(), c.path, describe(c.listErr)))
+			fmt.Sprintf("%s: cannot list %s: %s (run the check as root or as the server user)", c.name(), c.path, errtext.Reason(c.listErr)))
 	}
 	rp.reportOwner(c)
 	if c.unreadable.n > 0 {

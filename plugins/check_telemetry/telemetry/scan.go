@@ -3,6 +3,7 @@ package telemetry
 import (
 	"container/heap"
 	"errors"
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"io"
 	"io/fs"
 	"os"
@@ -139,13 +140,13 @@ func scan(env *plugin.Env, root string, keep *newest) (*scanResult, error) {
 		r.missing = true
 		return r, nil
 	case err != nil:
-		return nil, plugin.Unknownf("cannot read %s: %s", root, describe(err))
+		return nil, plugin.Unknownf("cannot read %s: %s", root, errtext.Reason(err))
 	case !fi.IsDir():
 		return nil, plugin.Unknownf("%s is not a directory", root)
 	}
 	entries, err := readDirNames(root)
 	if err != nil {
-		return nil, plugin.Unknownf("cannot list %s: %s", root, describe(err))
+		return nil, plugin.Unknownf("cannot list %s: %s", root, errtext.Reason(err))
 	}
 	for _, name := range entries {
 		if !isProtocol(name) {
@@ -175,14 +176,14 @@ func (r *scanResult) scanProtocol(env *plugin.Env, proto Protocol, keep *newest)
 	case errors.Is(err, fs.ErrNotExist):
 		return
 	case err != nil:
-		r.problems = append(r.problems, plugin.Line{Status: plugin.UNKNOWN, Text: "cannot read " + dir + ": " + describe(err)})
+		r.problems = append(r.problems, plugin.Line{Status: plugin.UNKNOWN, Text: "cannot read " + dir + ": " + errtext.Reason(err)})
 		return
 	case !fi.IsDir():
 		return // a stray file where a protocol directory would be: nothing is captured
 	}
 	names, err := readDirNames(dir)
 	if err != nil {
-		r.problems = append(r.problems, plugin.Line{Status: plugin.UNKNOWN, Text: "cannot list " + dir + ": " + describe(err)})
+		r.problems = append(r.problems, plugin.Line{Status: plugin.UNKNOWN, Text: "cannot list " + dir + ": " + errtext.Reason(err)})
 		return
 	}
 	sort.Strings(names)
@@ -264,19 +265,4 @@ func readDirNames(dir string) ([]string, error) {
 // without blocking should it have been replaced by a FIFO since listing.
 func openSession(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-}
-
-// describe is an error's reason without the repeated path.
-func describe(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "does not exist"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

@@ -6,6 +6,7 @@ package telemetry
 
 import (
 	"errors"
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"io/fs"
 	"path/filepath"
 	"strconv"
@@ -213,7 +214,7 @@ func (r *run) readSession(p *Parser, f sessionFile, budget int64) int64 {
 	fh, err := openSession(path)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) { // a session removed meanwhile is simply gone
-			f.c.unreadable.add(f.name, describe(err))
+			f.c.unreadable.add(f.name, errtext.Reason(err))
 		}
 		return 0
 	}
@@ -227,7 +228,7 @@ func (r *run) readSession(p *Parser, f sessionFile, budget int64) int64 {
 	case errors.As(err, &fe):
 		f.c.unparsable.add(f.name, fe.Reason)
 	case err != nil:
-		f.c.unreadable.add(f.name, describe(err))
+		f.c.unreadable.add(f.name, errtext.Reason(err))
 	default:
 		r.readDone++
 		f.c.parsed++
