@@ -7,7 +7,6 @@ package msglogs
 import (
 	"errors"
 	"fmt"
-	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/logtail"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"

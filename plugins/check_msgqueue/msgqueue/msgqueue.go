@@ -8,7 +8,6 @@ package msgqueue
 
 import (
 	"fmt"
-	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"math"
 	"path/filepath"
 	"sort"
@@ -16,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/state"

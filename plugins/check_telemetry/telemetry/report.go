@@ -2,13 +2,13 @@ package telemetry
 
 import (
 	"fmt"
-	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"

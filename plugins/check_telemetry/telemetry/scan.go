@@ -3,7 +3,6 @@ package telemetry
 import (
 	"container/heap"
 	"errors"
-	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"io"
 	"io/fs"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
 

@@ -6,12 +6,12 @@ package telemetry
 
 import (
 	"errors"
-	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"io/fs"
 	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
