@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/elfcore"
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
@@ -257,12 +258,12 @@ func identify(c candidate, f *findings) (*core, bool) {
 	}
 	if err != nil {
 		if !c.trusted {
-			f.problems = append(f.problems, fmt.Sprintf("cannot read %s: %s", c.path, reason(err)))
+			f.problems = append(f.problems, fmt.Sprintf("cannot read %s: %s", c.path, errtext.Reason(err)))
 			return nil, false
 		}
 		// Daemons write their cores mode 0600: a monitoring user often
 		// cannot read them. The name is evidence enough to count it.
-		k.note = "not readable (" + reason(err) + "), not confirmed by its header"
+		k.note = "not readable (" + errtext.Reason(err) + "), not confirmed by its header"
 		return k, true
 	}
 	k.info = info

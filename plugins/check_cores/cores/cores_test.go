@@ -343,7 +343,7 @@ func TestStates(t *testing.T) {
 			setup: twoCores,
 			args:  []string{"--core-dir", "ROOT/other"},
 			code:  3,
-			line1: "CORES UNKNOWN - cannot search ROOT/other: no such directory",
+			line1: "CORES UNKNOWN - cannot search ROOT/other: does not exist",
 		},
 		{
 			name:  "--no-system-dirs",
@@ -369,7 +369,7 @@ func TestStates(t *testing.T) {
 			args:  []string{"-d", "ROOT/" + cores, "-d", "ROOT/nowhere"},
 			code:  1,
 			line1: "CORES WARNING - 2 cores: imapd (pid 4711, 3h ago), stored (pid 28250, 2d ago); 1 path unreadable",
-			want:  []string{"[UNKNOWN] cannot search ", "/nowhere: no such directory"},
+			want:  []string{"[UNKNOWN] cannot search ", "/nowhere: does not exist"},
 		},
 		{
 			name: "a --dir that is a file",

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
 
@@ -74,7 +75,7 @@ func (s *searcher) searchRoot(r root) {
 		s.searched = append(s.searched, "no "+r.path+" ("+r.why+")")
 		return
 	case err != nil:
-		s.problems = append(s.problems, "cannot search "+r.path+": "+reason(err))
+		s.problems = append(s.problems, "cannot search "+r.path+": "+errtext.Reason(err))
 		return
 	case !fi.IsDir():
 		if r.explicit {
@@ -116,7 +117,7 @@ func (s *searcher) readDir(dir string, descend bool) []subdir {
 	s.env.Stage("reading directory %s", dir)
 	f, err := os.Open(dir)
 	if err != nil {
-		s.problems = append(s.problems, "cannot read directory "+dir+": "+reason(err))
+		s.problems = append(s.problems, "cannot read directory "+dir+": "+errtext.Reason(err))
 		return nil
 	}
 	defer f.Close()
@@ -133,7 +134,7 @@ func (s *searcher) readDir(dir string, descend bool) []subdir {
 			break
 		}
 		if err != nil {
-			s.problems = append(s.problems, "cannot read directory "+dir+": "+reason(err))
+			s.problems = append(s.problems, "cannot read directory "+dir+": "+errtext.Reason(err))
 			break
 		}
 	}
@@ -194,19 +195,4 @@ func (s *searcher) entry(prefix string, e fs.DirEntry, descend bool) (subdir, bo
 		}
 	}
 	return subdir{}, false
-}
-
-// reason is an error's cause without the repeated path.
-func reason(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such directory"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
