@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 )
@@ -112,7 +113,8 @@ func imtaLogDir(path string) string {
 		if ok && strings.TrimSpace(k) == "IMTA_LOG" {
 			// Quoted as check_msgqueue reads IMTA_QUEUE; a relative
 			// directory would be read from the plugin's working directory.
-			if d := strings.Trim(strings.TrimSpace(v), `"`); filepath.IsAbs(d) {
+			// Control characters (NUL, CR) make no real directory.
+			if d := strings.Trim(strings.TrimSpace(v), `"`); filepath.IsAbs(d) && strings.IndexFunc(d, unicode.IsControl) < 0 {
 				return d
 			}
 			return ""
