@@ -88,19 +88,19 @@ func imapCommand(line []byte) (string, bool) {
 		return "", false
 	}
 	word, rest := cutSpace(rest)
-	name, ok := imapCommandWord(word)
+	name, ok := lookup(imapCommands, word)
 	if !ok || name != "UID" {
 		return name, ok
 	}
 	sub, _ := cutSpace(rest)
-	if uidName, ok := imapUIDCommandWord(sub); ok {
+	if uidName, ok := lookup(uidNames, sub); ok {
 		return uidName, true
 	}
 	return "UID", true
 }
 
-// uidNames are the "UID X" names, built once so that naming a command does
-// not allocate.
+// uidNames maps a command that may follow UID to its "UID X" name, so that
+// naming a UID command costs a lookup, not a string concatenation.
 var uidNames = func() map[string]string {
 	m := map[string]string{}
 	for n := range imapUIDCommands {

@@ -1,9 +1,6 @@
 package telemetry
 
-import (
-	"math"
-	"sync"
-)
+import "math"
 
 // Latency collects response times in fixed memory, whatever their number,
 // and answers quantiles.
@@ -46,44 +43,13 @@ func (l *Latency) Add(secs float64) {
 	l.slow[slowBucket(secs)]++
 }
 
-// slowBounds[i] is the lower bound of slow bucket i, exactSpan*growth^i,
-// computed as Quantile computes a bucket's upper bound; built on the first
-// slow time, not at package load (1200 math.Pow calls would cost every run).
-var slowBounds = sync.OnceValue(func() []float64 {
-	b := make([]float64, slowBuckets)
-	for i := range b {
-		b[i] = exactSpan * math.Pow(growth, float64(i))
-	}
-	return b
-})
-
-// invLog2Growth converts a base-2 logarithm into buckets.
-var invLog2Growth = 1 / math.Log2(growth)
-
-// slowBucket finds the bucket of a time of at least exactSpan (rounded):
-// the largest i with slowBounds[i] <= secs, 0 below the first bound and the
-// last bucket beyond the last. Instead of a math.Log per response (17% of a
-// parse of short sessions) it guesses from the float's bits, whose
-// exponent and mantissa read as an integer are log2 within 0.09 (about 6
-// buckets), and then steps to the exact bucket.
+// slowBucket is the bucket of a time of at least exactSpan: the i with
+// exactSpan*growth^i <= secs < exactSpan*growth^(i+1), up to rounding at a
+// bound (which moves a quantile by less than one bucket's 1%), capped at the
+// last bucket.
 func slowBucket(secs float64) int {
-	b := slowBounds()
-	i := int(approxLog2(secs/exactSpan) * invLog2Growth)
-	i = min(max(i, 0), slowBuckets-1)
-	for i > 0 && secs < b[i] {
-		i--
-	}
-	for i < slowBuckets-1 && secs >= b[i+1] {
-		i++
-	}
-	return i
-}
-
-// approxLog2 is log2(x) for a positive normal x, too small by at most 0.09:
-// the IEEE 754 bits of x, as an integer, are its exponent plus a linear
-// interpolation of the mantissa.
-func approxLog2(x float64) float64 {
-	return float64(int64(math.Float64bits(x))-1023<<52) / (1 << 52)
+	i := int(math.Log(secs/exactSpan) / math.Log(growth))
+	return min(max(i, 0), slowBuckets-1)
 }
 
 // Count is the number of times added.
