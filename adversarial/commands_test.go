@@ -9,7 +9,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 )
 
-// Safe with external commands (issue 9): reconstruct (check_folders) and
+// Safe with external commands: reconstruct (check_folders) and
 // stored -t (check_stored --stored-cmd) run by absolute path, without a
 // shell, in a minimal environment, in their own process group. The
 // plugins' own tests prove most of it through their binaries:

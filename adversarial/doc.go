@@ -1,4 +1,4 @@
-// Package adversarial holds the reliability suite of issue 9: every plugin,
+// Package adversarial holds the reliability suite: every plugin,
 // through its built binary, against sample servers broken in hostile ways.
 // The tests live in _test.go files:
 //

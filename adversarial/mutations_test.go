@@ -36,7 +36,7 @@ func garbage(n int) []byte {
 	return b
 }
 
-// mutations are the hostile inputs of issue 9, each applied to a plugin's
+// mutations are the hostile inputs, each applied to a plugin's
 // input file or directory.
 var mutations = []mutation{
 	{name: "empty", apply: func(t *testing.T, s *fixture.Server, p string) { writeFile(t, p, nil) }},

@@ -186,8 +186,7 @@ var hostileCases = []struct {
 	},
 }
 
-// Text from files and tools cannot break the output format (issue 9,
-// "Output safety").
+// Text from files and tools cannot break the output format.
 func TestHostileText(t *testing.T) {
 	for _, c := range hostileCases {
 		c := c

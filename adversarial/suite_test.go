@@ -280,8 +280,8 @@ func intIn(v int, set []int) bool {
 
 // TestCaseTable prints (with -v) the expectations as a table, one row per
 // plugin input, one column per mutation: the exit code, "n" when line 1
-// must name the path, "l" when the output must. It is the table of cases
-// issue 9 asks for, generated from the subjects so that it cannot drift.
+// must name the path, "l" when the output must. It is generated from the
+// subjects so that it cannot drift from what the suite checks.
 func TestCaseTable(t *testing.T) {
 	var b strings.Builder
 	short := map[string]string{

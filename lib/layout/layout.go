@@ -1,5 +1,5 @@
 // Package layout knows where a Messaging Server installation keeps things:
-// msg-svr-base discovery, the paths derived from it (design.md), msg.conf
+// msg-svr-base discovery, the paths derived from it, msg.conf
 // settings, and the message store partitions.
 package layout
 

@@ -17,7 +17,7 @@ const MaxConfBytes = 16 << 20
 type Conf map[string]string
 
 // ParseConf reads configutil-style settings. The exact syntax of msg.conf is
-// not documented (domain.md section 10), so every plausible form is taken:
+// not documented, so every plausible form is taken:
 // "key = value", "key=value", "key = \"value\"", "key: value"; blank lines and
 // lines starting with '#', '!' or ';' are comments. Later settings win.
 func ParseConf(r io.Reader) (Conf, error) {

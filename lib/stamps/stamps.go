@@ -21,7 +21,7 @@ type Stamp struct {
 	Short    string        // the task in a word or two, for status lines
 	Stopped  string        // what an admin is told when the stamp is stale
 	Interval time.Duration // how often stored touches it (Table 20-12)
-	Warn     time.Duration // default warning age (ours, domain.md 2.3 [U])
+	Warn     time.Duration // default warning age (ours: Oracle gives none)
 	Crit     time.Duration // default critical age
 }
 

@@ -7,8 +7,8 @@ import (
 )
 
 // Without msg-svr-base every check is UNKNOWN for the same reason: line 1
-// says it (it used to read "8 unknown (disk, ...) of 8 checks", the reason
-// only in the long output; issue 9).
+// says it, not just "8 unknown (disk, ...) of 8 checks" with the reason
+// only in the long output.
 func TestOneReasonForAllUnknown(t *testing.T) {
 	bin := plugintest.Build(t, "check_msgstore")
 	out := plugintest.Run(t, bin, nil, "-B", "/nonexistent/msgsvr", "--state-dir", t.TempDir())

@@ -11,7 +11,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/units"
 )
 
-// rateOptions turn on the accumulation rate (issue 11): a history of the
+// rateOptions turn on the accumulation rate: a history of the
 // log count in --state-dir and its trend. Off by default, so that a plain
 // check writes nothing anywhere.
 type rateOptions struct {

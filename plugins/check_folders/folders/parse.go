@@ -7,7 +7,7 @@ import (
 	"sync"
 )
 
-// The text of `reconstruct -r -n` is not documented (domain.md 5.1, [U]):
+// The text of `reconstruct -r -n` is not documented:
 // only the error strings below are, from the Administration Guide's
 // "Repairing Mailboxes" (AG63 bgazo). The parser therefore looks at every
 // line on its own, recognises the documented strings wherever they occur,

@@ -184,5 +184,5 @@ func isEntryCode(w []byte) bool {
 }
 
 // isRejection: J rejection of an attempted enqueue, K recipient rejected,
-// R rejected/returned [P: domain.md 4.3].
+// R rejected/returned (the 6.3 guide's table of entry codes).
 func isRejection(action byte) bool { return action == 'J' || action == 'K' || action == 'R' }

@@ -1,8 +1,8 @@
 // Package msgqueue is check_msgqueue: the messages waiting in the MTA queue
 // directories per channel, the held ones apart, the age of the oldest, and
 // a warning when the ims-ms channel keeps growing, which is how a message
-// store that no longer takes mail in shows (domain.md section 8: "the
-// ims-ms channel queue will grow"; stored's partition lock holds incoming
+// store that no longer takes mail in shows (Oracle: "the ims-ms channel
+// queue will grow"; stored's partition lock holds incoming
 // mail in the MTA queues).
 package msgqueue
 

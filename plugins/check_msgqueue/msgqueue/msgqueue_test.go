@@ -101,7 +101,7 @@ func TestHealthySample(t *testing.T) {
 	}
 }
 
-// queueTree builds a queue in the documented layouts (domain.md section 8)
+// queueTree builds a queue in the documented layouts (6.3 and 7 examples)
 // under the sample server's queue directory.
 func queueTree(s *fixture.Server) {
 	q := queueRel

@@ -26,7 +26,7 @@ const (
 	kindTemp                // a file being written ($ prefix)
 )
 
-// classify tells a queue file by its name (domain.md section 8): message
+// classify tells a queue file by its name: message
 // files are ZZ<random>.NN, where the first two characters count delivery
 // attempts in complemented base 36; held messages end in .HELD; files being
 // written start with '$'. The suffix is not checked beyond "there is one":

@@ -11,8 +11,8 @@ import (
 )
 
 // A broken imta_tailor (a directory, a symlink to nothing) is an error:
-// falling back to BASE/data/queue could count the wrong queue. Both used
-// to be taken as "no imta_tailor" (issue 9, adversarial suite).
+// falling back to BASE/data/queue could count the wrong queue, so neither
+// is taken as "no imta_tailor".
 func TestBrokenTailorIsAnError(t *testing.T) {
 	cases := map[string]func(p string){
 		"is a directory":         func(p string) { os.Mkdir(p, 0o755) },

@@ -27,7 +27,7 @@ var lookupProcess = procinfo.Lookup
 
 // pidFileCandidates are where stored's pid file lives: 6.3 writes
 // data/proc/store; its translations and older 6.x releases name it
-// pidfile.store, in data/proc or in config (domain.md 2.2).
+// pidfile.store, in data/proc or in config.
 func pidFileCandidates(l *layout.Layout) []string {
 	return []string{
 		filepath.Join(l.Proc, "store"),

@@ -12,9 +12,9 @@ import (
 )
 
 // A stored -t that exits 0 but leaves a child running (holding its output
-// open) is OK, and the child dies with the group. It used to end in
-// "UNKNOWN - ... ended without a status: exec: WaitDelay expired before
-// I/O complete", with the child left running (issue 9).
+// open) is OK, and the child dies with the group: not "UNKNOWN - ... ended
+// without a status: exec: WaitDelay expired before I/O complete" with the
+// child left running.
 func TestStoredCmdLeftoverChildIsKilled(t *testing.T) {
 	t.Parallel()
 	s := fixture.New(t)
