@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/msgstore-plugins/msgstore/lib/layout"
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
 
 // mtaCurrent is the MTA's current log; at the nightly rollover it becomes
@@ -93,6 +94,9 @@ func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]strin
 			d = mtaDir
 		case svc != "mta" && conf["logfile."+svc+".logdir"] != "":
 			d = conf["logfile."+svc+".logdir"]
+		case svc != "mta" && conf[svc+".logfile.logdir"] != "":
+			// The Unified Configuration's name for it (service first).
+			d = conf[svc+".logfile.logdir"]
 		}
 		dirs[svc] = filepath.Clean(d)
 	}
@@ -121,6 +125,43 @@ func imtaLogDir(path string) string {
 		}
 	}
 	return ""
+}
+
+// followServiceDirs moves a service into its own subdirectory when its
+// log directory holds a directory of the service's name (BASE/log/imap/imap,
+// imap.37.1795737600...; the 6.3 guide names the default log
+// msg-svr-base/log/default/default). The subdirectory is listed once.
+func followServiceDirs(env *plugin.Env, dirs map[string]string, listings map[string]*dirListing) {
+	for _, svc := range services {
+		d := listings[dirs[svc]]
+		if d.err != nil || !hasDir(d, currentName(svc)) {
+			continue
+		}
+		sub := filepath.Join(dirs[svc], currentName(svc))
+		dirs[svc] = sub
+		if _, ok := listings[sub]; !ok {
+			env.Stage("listing %s", sub)
+			listings[sub] = listDir(sub)
+		}
+	}
+}
+
+// hasDir: the listing holds a directory (or a link to one) of that name.
+func hasDir(d *dirListing, name string) bool {
+	for _, e := range d.entries {
+		if e.Name() != name {
+			continue
+		}
+		if e.IsDir() {
+			return true
+		}
+		if e.Type()&os.ModeSymlink != 0 {
+			info, err := os.Stat(filepath.Join(d.path, name))
+			return err == nil && info.IsDir()
+		}
+		return false
+	}
+	return false
 }
 
 // dirListing is one log directory, listed once per run.

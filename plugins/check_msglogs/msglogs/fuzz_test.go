@@ -13,7 +13,9 @@ import (
 func FuzzLineLevel(f *testing.F) {
 	for _, s := range []string{critLine, errLine, warnLine, "", "]: ", "]: a b:", " Store Error:",
 		"28-Nov-2026 16:30:00.01 tcp_local                 J 0 a@b rfc822;c@d",
-		"[01/Jan/2026:00:00:00 +0000] h stored: Store Error: no pid"} {
+		"[01/Jan/2026:00:00:00 +0000] h stored: Store Error: no pid",
+		"26-Feb-2007 14:10:06.89 hosta   2e2d.5.1 tcp_local                 JE 0  harold@varrius.com rfc822; alan@very.bogus.com",
+		`<en ts="2014-06-02T09:45:50.29" sc="tcp_local" ec="J" sz="0"/>`, `<co ts="2014-06-02T09:45:50.29" ac="U"/>`, `< ec="`} {
 		f.Add([]byte(s))
 	}
 	c := newCounter(false, &config{match: []*regexp.Regexp{regexp.MustCompile(`bad`)}}, 3)
@@ -23,7 +25,7 @@ func FuzzLineLevel(f *testing.F) {
 		if lv < lvNone || lv > lvWarning {
 			t.Fatalf("lineLevel(%q) = %d", b, lv)
 		}
-		if a := mtaAction(b); a != 0 && (a < 'A' || a > 'Z') {
+		if a := mtaAction(b, defaultXMLCodeAttrs); a != 0 && (a < 'A' || a > 'Z') {
 			t.Fatalf("mtaAction(%q) = %q", b, a)
 		}
 		c.line(b, false)
