@@ -1,6 +1,9 @@
 package msglogs
 
-import "bytes"
+import (
+	"bytes"
+	"time"
+)
 
 // level is what a counted line is.
 type level int
@@ -111,8 +114,13 @@ var levelMarks = []struct {
 }
 
 // levelWithoutPid looks for " Category Level:" in a line whose process
-// field has no [pid]. Rare, so three searches are affordable.
+// field has no [pid]. Rare, so three searches and a date parse are
+// affordable. The line must start with a date: a continuation line that
+// quotes "Store Error:" is not an error line.
 func levelWithoutPid(line []byte) level {
+	if _, dated := lineTime(line, time.UTC); !dated {
+		return lvNone
+	}
 	for _, m := range levelMarks {
 		i := bytes.Index(line, m.mark)
 		if i <= 0 {
