@@ -81,7 +81,8 @@ func hasCompressedSuffix(name string) bool {
 
 // logDirs finds each service's log directory: --log-dir, else the
 // service's logfile.<svc>.logdir from msg.conf, IMTA_LOG from imta_tailor
-// for the MTA, else BASE/log.
+// for the MTA (and for imta, the MTA's own service log, unless it has a
+// logdir of its own), else BASE/log.
 func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]string {
 	dirs := map[string]string{}
 	mtaDir := imtaLogDir(filepath.Join(l.Config, "imta_tailor"))
@@ -97,6 +98,8 @@ func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]strin
 		case svc != "mta" && conf[svc+".logfile.logdir"] != "":
 			// The Unified Configuration's name for it (service first).
 			d = conf[svc+".logfile.logdir"]
+		case svc == "imta" && mtaDir != "":
+			d = mtaDir
 		}
 		dirs[svc] = filepath.Clean(d)
 	}
@@ -128,21 +131,28 @@ func imtaLogDir(path string) string {
 }
 
 // followServiceDirs moves a service into its own subdirectory when its
-// log directory holds a directory of the service's name (BASE/log/imap/imap,
-// imap.37.1795737600...; the 6.3 guide names the default log
-// msg-svr-base/log/default/default). The subdirectory is listed once.
+// log directory holds a directory of the service's name with the service's
+// logs in it (BASE/log/imap/imap, imap.37.1795737600...; the 6.3 guide
+// names the default log msg-svr-base/log/default/default). A directory
+// without them is left alone, so that a log replaced by a directory is
+// still reported as unreadable. mail.log_current is always a file.
 func followServiceDirs(env *plugin.Env, dirs map[string]string, listings map[string]*dirListing) {
 	for _, svc := range services {
 		d := listings[dirs[svc]]
-		if d.err != nil || !hasDir(d, currentName(svc)) {
+		if svc == "mta" || d.err != nil || !hasDir(d, currentName(svc)) {
 			continue
 		}
 		sub := filepath.Join(dirs[svc], currentName(svc))
-		dirs[svc] = sub
-		if _, ok := listings[sub]; !ok {
+		l, ok := listings[sub]
+		if !ok {
 			env.Stage("listing %s", sub)
-			listings[sub] = listDir(sub)
+			l = listDir(sub)
 		}
+		if l.err != nil || !hasEntry(l, currentName(svc)) && len(l.rotated(svc, false)) == 0 {
+			continue
+		}
+		listings[sub] = l
+		dirs[svc] = sub
 	}
 }
 
