@@ -60,21 +60,32 @@ func Spec() plugin.Spec {
 		Name:    pluginName,
 		Service: "MSGLOGS",
 		Description: "Checks the Messaging Server's own logs in BASE/log: new Critical, Error and Warning lines " +
-			"since the last run in the service logs (imap, pop, http, admin, default; format " +
-			"'[date] host proc[pid]: Category Level: message'), new rejections (J, K, R entries [P]) and --match " +
+			"since the last run in the service logs (imap, pop, http, admin, default, and imta, where the ims-ms " +
+			"channel reports failed deliveries to the store; format '[date] host proc[pid]: Category Level: message', " +
+			"date bracketed or not), new rejections (J, K, R entries [P]) and --match " +
 			"lines in the MTA's mail.log_current, each log's liveness, and the size of the log directory. " +
+			"The MTA's entry code is found with or without the LOG_NODE, LOG_PROCESS and LOG_CONNECTION fields; " +
+			"records written with LOG_FORMAT=4 (<en .../>) are read too: the entry code from the attribute " +
+			"--mta-xml-code names (not public [U]; ec, then ac, are assumed), <co> connection records are never " +
+			"rejections. A log directory with a directory per service (log/imap/imap, the 6.3 guide's " +
+			"log/default/default) is followed. " +
+			"--expect watches for lines that must keep coming, such as the nightly imexpire's 'Expire finished' " +
+			"in the default log: when the clean-up stops, deleted messages are not expunged and the disk fills " +
+			"without any error line. " +
 			"Logs are read incrementally, check_logfiles style: the offset, device:inode, size and mtime of each " +
 			"log are kept in --state-dir; a log rotated since the last run (imap -> imap.<seq>.<epoch>, " +
 			"mail.log_current -> mail.log_yesterday [P]) is found by its inode and finished from the saved offset " +
 			"before the new file is read, so no line is lost or read twice. The first run only records where " +
 			"each log ends (history is not news) unless --from-start. A corrupt state file is a WARNING and " +
 			"reading starts again at the end of the log. Lines longer than 64 KiB are counted by their start " +
-			"and cut. Levels Emergency, Alert and Catastrophic (not documented for 6.3 [U]) count as critical.",
+			"and cut. Levels Emergency, Alert and Catastrophic (not documented for 6.3 [U]) count as critical. " +
+			"The imta log has no liveness limit unless --stale imta=DURATION names one.",
 		Examples: []string{
 			"check_msglogs -B /opt/sun/comms/messaging64",
 			"check_msglogs -s imap,pop --stale 30m -w warning=20 -c error=10",
 			"check_msglogs -s mta --stale 15m -m 'tcp_local .* Q ' -e 'user/[^ ]*: Mailbox does not exist'",
 			"check_msglogs --dir-warning 5GiB --rotated-warning 12 --state-dir /var/lib/nagios/msglogs",
+			"check_msglogs -s default --stale 0 -c critical=off -w error=off --expect 'default=imexpire.*Expire finished/26h'",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o) },
