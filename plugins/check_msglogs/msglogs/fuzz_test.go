@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/logtail"
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
 
 func FuzzLineLevel(f *testing.F) {
@@ -46,6 +48,8 @@ func FuzzStateDecode(f *testing.F) {
 	f.Add([]byte(`{"version":1,"cursor":{"offset":-1}}`))
 	f.Add([]byte(`{"version":1,"service":"imap","log":"LOG","cursor":{"ino":1,"offset":99999999999,"in_long":true}}`))
 	f.Add([]byte("\x00garbage"))
+	f.Add([]byte(`{"version":1,"service":"imap","log":"LOG","cursor":{"ino":1},"expect":[{"pattern":"Expire","last":"2026-11-28T23:01:19Z","since":"0001-01-01T00:00:00Z","searched":true}]}`))
+	f.Add([]byte(`{"version":1,"service":"imap","log":"LOG","cursor":{"ino":1},"expect":[{"pattern":"Expire","last":"9999-12-31T23:59:59Z","since":"-0001-01-01T00:00:00Z"}]}`))
 	dir := f.TempDir()
 	log := filepath.Join(dir, "imap")
 	content := []byte(critLine + errLine + "partial")
@@ -61,6 +65,16 @@ func FuzzStateDecode(f *testing.F) {
 		s.Service = "imap"
 		if s.validate("imap", log) != nil {
 			return
+		}
+		// Whatever the saved expected lines say, judging them neither
+		// panics nor yields an age below 0.
+		e, _ := parseExpect("imap=Expire/26h")
+		ts := newTrackers(&config{expects: []expectation{e}}, "imap", s.Expect, time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
+		for _, tr := range ts {
+			tr.judge(plugin.WARNING)
+			if tr.age() < 0 {
+				t.Fatalf("age %v", tr.age())
+			}
 		}
 		c := newCounter(false, &config{}, 3)
 		cur, rep, err := logtail.Follow(&s.Cursor, logtail.Source{Path: log}, logtail.Options{}, c.line)
