@@ -97,13 +97,15 @@ const maxFutureSkew = time.Hour
 
 // tracker follows one expectation through one run.
 type tracker struct {
-	e        *expectation
-	saved    expectSaved
-	changed  bool
-	now      time.Time
-	fallback time.Time // the date of a matching line that has none
-	scanned  int       // files read whole by this run's search back
-	capped   string    // why the search back stopped early ("" if it did not)
+	e          *expectation
+	saved      expectSaved
+	changed    bool
+	now        time.Time
+	fallback   time.Time // the date of a matching line that has none
+	scanned    int       // files read whole by this run's search back
+	capped     string    // why the search back stopped early ("" if it did not)
+	seen       int       // matching lines read by this run
+	foundWhole bool      // the search back found a match in a file it read whole
 }
 
 func newTrackers(cfg *config, svc string, saved []expectSaved, now time.Time) []*tracker {
@@ -130,6 +132,7 @@ func (t *tracker) line(b []byte) {
 	if !t.e.re.Match(b) {
 		return
 	}
+	t.seen++
 	ts, ok := lineTime(b, time.Local)
 	byMTime := !ok || ts.After(t.now.Add(maxFutureSkew))
 	if byMTime {
@@ -173,8 +176,10 @@ func searchBack(trackers []*tracker, files []string, maxBytes int64, deadline ti
 			continue // expired between the listing and now
 		}
 		var first time.Time
-		for _, t := range todo {
+		seenBefore := make([]int, len(todo))
+		for i, t := range todo {
 			t.fallback = info.ModTime()
+			seenBefore[i] = t.seen
 		}
 		_, rep, err := logtail.Follow(nil, logtail.Source{Path: f}, logtail.Options{FromStart: true, MaxBytes: budget, Deadline: deadline},
 			func(b []byte, _ bool) {
@@ -191,6 +196,8 @@ func searchBack(trackers []*tracker, files []string, maxBytes int64, deadline ti
 		}
 		if rep.Capped {
 			complete = false
+			// Read from its start and stopped: a match in it is not the
+			// answer, a newer one may lie in the unread rest.
 			for _, t := range todo {
 				t.capped = rep.CappedBy
 			}
@@ -202,16 +209,18 @@ func searchBack(trackers []*tracker, files []string, maxBytes int64, deadline ti
 		if oldest.IsZero() || first.Before(oldest) {
 			oldest = first
 		}
-		for _, t := range todo {
+		for i, t := range todo {
 			t.scanned++
+			if t.seen > seenBefore[i] {
+				t.foundWhole = true
+			}
 		}
 		if allFound(todo) {
 			break
 		}
 	}
 	for _, t := range todo {
-		found := !t.saved.Last.IsZero()
-		t.saved.Searched = found || complete
+		t.saved.Searched = t.foundWhole || complete
 		if !oldest.IsZero() && (t.saved.Since.IsZero() || oldest.Before(t.saved.Since)) {
 			t.saved.Since = oldest
 		}
@@ -234,7 +243,7 @@ func markCapped(todo []*tracker, budget int64) {
 
 func allFound(ts []*tracker) bool {
 	for _, t := range ts {
-		if t.saved.Last.IsZero() {
+		if !t.foundWhole {
 			return false
 		}
 	}

@@ -224,6 +224,17 @@ func TestBinaryExpectSearchCapped(t *testing.T) {
 	o := v.run("-s", "default", "--stale", "0", "--expect", expireOpt)
 	o.Expect(t, "MSGLOGS", 1)
 	o.Contains(t, "no '"+expireRE+"' line for 1d6h")
+
+	// An old match at the start of a file the cap cut short: a newer one
+	// may follow in the unread rest, so it is not taken as the answer.
+	w := newServer(t)
+	w.writeLog("default", now.Add(-time.Minute), expireLine(now.Add(-30*time.Hour))+filler)
+	for run := 0; run < 2; run++ {
+		o := w.run(args...)
+		o.Expect(t, "MSGLOGS", 3)
+		o.Contains(t, "default: '"+expireRE+"' line last seen 1d6h ago, search of older logs incomplete",
+			"the search back stopped after 0 files (max bytes reached)")
+	}
 }
 
 // TestBinaryExpectStateSurvivesCrashes: a run killed at any moment, the
