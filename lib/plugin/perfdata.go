@@ -18,6 +18,9 @@ type Perf struct {
 	Unit       string
 	Warn, Crit string
 	Min, Max   float64
+	// Unknown renders the value as U, the guidelines' "could not be
+	// determined" (a NaN Value renders as 0).
+	Unknown bool
 }
 
 // NewPerf returns a perfdata item with no thresholds, min or max.
@@ -87,6 +90,10 @@ func (p Perf) String() string {
 	n := len(fields)
 	fields[n-4] = perfRange(p.Warn)
 	fields[n-3] = perfRange(p.Crit)
+	if p.Unknown {
+		head := strings.Join(fields[:n-4], ";")
+		fields = append([]string{head[:strings.LastIndexByte(head, '=')+1] + "U"}, fields[n-4:]...)
+	}
 	return strings.Join(fields, ";")
 }
 

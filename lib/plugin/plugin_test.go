@@ -227,6 +227,8 @@ func TestPerfString(t *testing.T) {
 		{Perf{Label: "age", Value: 1e15, Unit: "s", Warn: "300", Crit: "900", Min: 0, Max: nan}, "age=1000000000000000s;300;900;0;"},
 		{Perf{Label: "bad unit", Value: 3, Unit: "files", Min: nan, Max: nan}, "'bad unit'=3;;;;"},
 		{Perf{Label: "nan", Value: nan, Min: nan, Max: nan}, "nan=0;;;;"},
+		{Perf{Label: "never", Value: 0, Unit: "s", Warn: "93600", Min: 0, Max: nan, Unknown: true}, "never=U;93600;;0;"},
+		{Perf{Label: "a b", Value: 1, Min: nan, Max: nan, Unknown: true}, "'a b'=U;;;;"},
 	}
 	for _, tc := range tests {
 		if got := tc.p.String(); got != tc.want {

@@ -6,6 +6,8 @@
 # and two Error lines to the IMAP log, rotating it in between as the server
 # does, leaves the POP log silent for 3 hours, and runs twice: the first run
 # counts the new lines, the second finds them gone (only the silence stays).
+# Last, the nightly expire: recent on the healthy sample, 3 days old on the
+# broken one.
 set -uo pipefail
 BIN=${1:?BIN} healthy=${2:?HEALTHY_BASE} broken=${3:?BROKEN_BASE}
 state=$(mktemp -d)
@@ -39,3 +41,12 @@ echo "=== check_msglogs, broken: new lines across a rotation, POP silent"
 run "$BIN/check_msglogs" -B "$broken" --state-dir "$state/broken"
 echo "=== check_msglogs, broken, second run: the lines were counted once"
 run "$BIN/check_msglogs" -B "$broken" --state-dir "$state/broken"
+
+# The nightly expire (the check_msglogs_expire command): the healthy sample
+# finished last night, the broken one three days ago. The first run of the
+# definition searches the default log (and its rotated files) for the line.
+expire=(-s default --stale 0 -c critical=off -w error=off -w match=off --expect 'default=imexpire.*Expire finished/26h')
+echo "=== check_msglogs_expire, healthy"
+run "$BIN/check_msglogs" -B "$healthy" --state-dir "$state/healthy" "${expire[@]}"
+echo "=== check_msglogs_expire, broken: imexpire has not finished for 3 days"
+run "$BIN/check_msglogs" -B "$broken" --state-dir "$state/broken" "${expire[@]}"

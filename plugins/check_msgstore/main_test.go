@@ -156,7 +156,7 @@ func TestOverviewHealthyAndBrokenServer(t *testing.T) {
 	}
 	out.Contains(t, "[CRITICAL] stored: stored is not running: pid 28250 is dead", "[CRITICAL] dblogs: 12 database logs",
 		"[CRITICAL] folders: 3 damaged folders", "[WARNING] cores: 2 cores: imapd (pid 4711, 3h ago), stored (pid 28250, 2d ago)",
-		"[OK] msglogs: first check of 6 logs")
+		"[OK] msglogs: first check of 7 logs")
 	for _, label := range []string{"disk.primary+mboxlist+queue_used", "stored.ckp_age", "dblogs.logs", "folders.damaged_folders", "cores.cores", "msgqueue.ims-ms_messages", "telemetry.captures"} {
 		if _, ok := out.Perf[label]; !ok {
 			t.Errorf("perfdata %s missing", label)

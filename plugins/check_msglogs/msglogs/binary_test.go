@@ -89,7 +89,7 @@ func TestBinaryFirstRunGrowthAndSecondRun(t *testing.T) {
 	v := newServer(t)
 	o := v.run()
 	o.Expect(t, "MSGLOGS", 0)
-	o.Contains(t, "first check of 6 logs", "imap: first check, reading starts at the end")
+	o.Contains(t, "first check of 7 logs", "imap: first check, reading starts at the end")
 	perfValue(t, o, "imap_critical", 0)
 	perfValue(t, o, "log_dir_size", o.Perf["log_dir_size"].Value)
 	if o.Perf["log_dir_size"].Value < 3000 {
@@ -115,7 +115,7 @@ func TestBinaryFirstRunGrowthAndSecondRun(t *testing.T) {
 
 	o = v.run()
 	o.Expect(t, "MSGLOGS", 0)
-	o.Contains(t, "6 logs OK, nothing alarming since last check (0 B read)")
+	o.Contains(t, "7 logs OK, nothing alarming since last check (0 B read)")
 }
 
 func TestBinaryRotationBetweenRuns(t *testing.T) {
@@ -189,12 +189,57 @@ func TestBinaryNoLogsAtAll(t *testing.T) {
 func TestBinaryUnreadableLog(t *testing.T) {
 	v := newServer(t)
 	v.s.Remove(fixture.VarRel + "/log/admin")
-	if err := os.Mkdir(v.log("admin"), 0o755); err != nil {
+	// A named pipe: opening it would block, so it must be refused on sight.
+	if err := syscall.Mkfifo(v.log("admin"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	o := v.run()
 	o.Expect(t, "MSGLOGS", 3)
 	o.Contains(t, "admin: cannot read log: not a regular file")
+}
+
+// TestBinaryServiceSubdirectories: a log directory with a directory per
+// service (log/imap/imap, log/imap/imap.37.<epoch>; the 6.3 guide's
+// log/default/default) is followed, rotation included, instead of being
+// reported as not a regular file.
+func TestBinaryServiceSubdirectories(t *testing.T) {
+	v := newServer(t)
+	for _, svc := range []string{"imap", "default"} {
+		sub := v.log(svc + ".dir")
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(v.log(svc), filepath.Join(sub, svc)); err != nil {
+			t.Fatal(err)
+		}
+		if svc == "imap" {
+			for _, r := range []string{"imap.36.1795651200", "imap.37.1795737600"} {
+				if err := os.Rename(v.log(r), filepath.Join(sub, r)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := os.Rename(sub, v.log(svc)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := v.run("--stale", "0")
+	o.Expect(t, "MSGLOGS", 0)
+	o.Contains(t, "imap: first check", "log/imap/imap", "log/default/default", "2 rotated files; "+v.log("imap/imap"))
+	perfValue(t, o, "imap_rotated", 2)
+
+	v.append("imap/imap", errLine)
+	if err := os.Rename(v.log("imap/imap"), v.log("imap/imap.38.1795882800")); err != nil {
+		t.Fatal(err)
+	}
+	v.append("imap/imap", critLine)
+	v.append("default/default", svcLine("stored[28250]", "General", "Error", "checkpoint failed"))
+	o = v.run("--stale", "0")
+	o.Expect(t, "MSGLOGS", 2)
+	perfValue(t, o, "imap_error", 1)
+	perfValue(t, o, "imap_critical", 1)
+	perfValue(t, o, "default_error", 1)
+	o.Contains(t, "imap: rotated since the last check: read imap.38.1795882800, then imap")
 }
 
 // TestBinaryPermissionDenied runs the plugin as an unprivileged user on a

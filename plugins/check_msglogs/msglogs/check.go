@@ -33,7 +33,8 @@ type savedState struct {
 	Service string         `json:"service"`
 	Log     string         `json:"log"`
 	Cursor  logtail.Cursor `json:"cursor"`
-	Saved   time.Time      `json:"saved"` // when the cursor last changed (the file is not rewritten when it did not)
+	Saved   time.Time      `json:"saved"`            // when the cursor last changed (the file is not rewritten when it did not)
+	Expect  []expectSaved  `json:"expect,omitempty"` // the newest line of each --expect on this log
 }
 
 // validate rejects a state file that decodes but cannot be right.
@@ -43,6 +44,11 @@ func (s savedState) validate(svc, path string) error {
 		return fmt.Errorf("version %d, want %d", s.Version, stateVersion)
 	case s.Service != svc || s.Log != path:
 		return fmt.Errorf("belongs to %s %s", s.Service, s.Log)
+	}
+	for _, e := range s.Expect {
+		if e.Pattern == "" {
+			return errors.New("expected line without its pattern")
+		}
 	}
 	return s.Cursor.Valid()
 }
@@ -54,21 +60,32 @@ func Spec() plugin.Spec {
 		Name:    pluginName,
 		Service: "MSGLOGS",
 		Description: "Checks the Messaging Server's own logs in BASE/log: new Critical, Error and Warning lines " +
-			"since the last run in the service logs (imap, pop, http, admin, default; format " +
-			"'[date] host proc[pid]: Category Level: message'), new rejections (J, K, R entries [P]) and --match " +
+			"since the last run in the service logs (imap, pop, http, admin, default, and imta, where the ims-ms " +
+			"channel reports failed deliveries to the store; format '[date] host proc[pid]: Category Level: message', " +
+			"date bracketed or not), new rejections (J, K, R entries [P]) and --match " +
 			"lines in the MTA's mail.log_current, each log's liveness, and the size of the log directory. " +
+			"The MTA's entry code is found with or without the LOG_NODE, LOG_PROCESS and LOG_CONNECTION fields; " +
+			"records written with LOG_FORMAT=4 (<en .../>) are read too: the entry code from the attribute " +
+			"--mta-xml-code names (not public [U]; ec, then ac, are assumed), <co> connection records are never " +
+			"rejections. A log directory with a directory per service (log/imap/imap, the 6.3 guide's " +
+			"log/default/default) is followed. " +
+			"--expect watches for lines that must keep coming, such as the nightly imexpire's 'Expire finished' " +
+			"in the default log: when the clean-up stops, deleted messages are not expunged and the disk fills " +
+			"without any error line. " +
 			"Logs are read incrementally, check_logfiles style: the offset, device:inode, size and mtime of each " +
 			"log are kept in --state-dir; a log rotated since the last run (imap -> imap.<seq>.<epoch>, " +
 			"mail.log_current -> mail.log_yesterday [P]) is found by its inode and finished from the saved offset " +
 			"before the new file is read, so no line is lost or read twice. The first run only records where " +
 			"each log ends (history is not news) unless --from-start. A corrupt state file is a WARNING and " +
 			"reading starts again at the end of the log. Lines longer than 64 KiB are counted by their start " +
-			"and cut. Levels Emergency, Alert and Catastrophic (not documented for 6.3 [U]) count as critical.",
+			"and cut. Levels Emergency, Alert and Catastrophic (not documented for 6.3 [U]) count as critical. " +
+			"The imta log has no liveness limit unless --stale imta=DURATION names one.",
 		Examples: []string{
 			"check_msglogs -B /opt/sun/comms/messaging64",
 			"check_msglogs -s imap,pop --stale 30m -w warning=20 -c error=10",
 			"check_msglogs -s mta --stale 15m -m 'tcp_local .* Q ' -e 'user/[^ ]*: Mailbox does not exist'",
 			"check_msglogs --dir-warning 5GiB --rotated-warning 12 --state-dir /var/lib/nagios/msglogs",
+			"check_msglogs -s default --stale 0 -c critical=off -w error=off --expect 'default=imexpire.*Expire finished/26h'",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o) },
@@ -89,6 +106,7 @@ type logResult struct {
 	notes     []string // state recovered, rotation, caps
 	problems  []note   // findings that raise the state
 	stateSave error
+	expects   []*tracker // --expect on this log
 }
 
 type note struct {
@@ -127,12 +145,15 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 			listings[dirs[svc]] = listDir(dirs[svc])
 		}
 	}
+	followServiceDirs(env, dirs, listings)
 	selected, err := selectServices(cfg, o, dirs, listings)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
 
-	deadline := env.Now.Add(env.Timeout * 6 / 10)
+	// From the clock, not env.Now: a test may run the check as of another
+	// day, and the budget is about this run's wall time.
+	deadline := time.Now().Add(env.Timeout * 6 / 10)
 	res := &plugin.Result{}
 	if confErr != nil {
 		res.Add(plugin.OK, "%v: log directories default to %s", confErr, l.Log)
@@ -166,7 +187,7 @@ func selectServices(cfg *config, o *options, dirs map[string]string, listings ma
 			}
 			continue
 		}
-		if hasEntry(d, currentName(svc)) || hasState(o, cfg, svc, filepath.Join(dirs[svc], currentName(svc))) {
+		if hasEntry(d, currentName(svc)) || hasState(o, cfg, svc, filepath.Join(dirs[svc], currentName(svc))) || cfg.expected(svc) {
 			out = append(out, svc)
 		}
 	}
@@ -223,6 +244,11 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		}
 	}
 	var prev *logtail.Cursor
+	var savedExpects []expectSaved
+	if err == nil && found {
+		savedExpects = saved.Expect
+	}
+	r.expects = newTrackers(cfg, svc, savedExpects, env.Now)
 	switch {
 	case err != nil:
 		r.problems = append(r.problems, note{plugin.WARNING, "state was unusable, lines since the last check were not read", false})
@@ -238,10 +264,14 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		d := listDir(dir)
 		return d.rotated(svc, true), d.err
 	}}
+	lineFunc := r.counter.line
+	if len(r.expects) > 0 {
+		lineFunc = expectLines(env, r, src, listing, int64(o.MaxBytes), deadline)
+	}
 	env.Stage("reading %s", path)
 	cur, rep, err := logtail.Follow(prev, src, logtail.Options{
 		FromStart: o.FromStart && err == nil, MaxBytes: int64(o.MaxBytes), Deadline: deadline,
-	}, r.counter.line)
+	}, lineFunc)
 	r.rep = rep
 	if err != nil {
 		r.err = err
@@ -251,14 +281,56 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 	if r.age < 0 {
 		r.age = 0
 	}
-	if !stateChanged(prev, cur) {
+	if !stateChanged(prev, cur) && !expectsChanged(r.expects) {
 		// Nothing moved: rewriting the file (fsync + rename, 0.1 to 4 ms
 		// each) for every log on every run was most of an idle run's cost.
 		return r
 	}
 	env.Stage("saving state %s", filepath.Join(o.StateDir, key))
-	r.stateSave = state.Save(o.StateDir, key, savedState{Version: stateVersion, Service: svc, Log: path, Cursor: cur, Saved: env.Now})
+	r.stateSave = state.Save(o.StateDir, key, savedState{Version: stateVersion, Service: svc, Log: path, Cursor: cur, Saved: env.Now, Expect: savedOf(r.expects)})
 	return r
+}
+
+// expectLines searches back for the expected lines a first run has not seen
+// yet and returns the line function that counts and watches for them.
+func expectLines(env *plugin.Env, r *logResult, src logtail.Source, listing *dirListing, maxBytes int64, deadline time.Time) logtail.LineFunc {
+	files := []string{src.Path}
+	rotated := listing.rotated(r.svc, true)
+	for i := len(rotated) - 1; i >= 0; i-- {
+		files = append(files, rotated[i])
+	}
+	env.Stage("searching %s and its rotated files for expected lines", src.Path)
+	searchBack(r.expects, files, maxBytes, deadline)
+	// Lines read from now on were written since the last run: one without
+	// a date of its own is dated by the log's mtime.
+	if info, err := os.Stat(src.Path); err == nil {
+		for _, t := range r.expects {
+			t.fallback = info.ModTime()
+		}
+	}
+	return func(b []byte, cut bool) {
+		r.counter.line(b, cut)
+		for _, t := range r.expects {
+			t.line(b)
+		}
+	}
+}
+
+func expectsChanged(ts []*tracker) bool {
+	for _, t := range ts {
+		if t.changed {
+			return true
+		}
+	}
+	return false
+}
+
+func savedOf(ts []*tracker) []expectSaved {
+	var out []expectSaved
+	for _, t := range ts {
+		out = append(out, t.saved)
+	}
+	return out
 }
 
 // stateChanged reports whether the cursor after a run differs from the one
@@ -313,6 +385,11 @@ func evaluate(cfg *config, r *logResult) {
 	}
 	if stale := cfg.staleFor(r.svc); stale > 0 && r.age > stale {
 		r.problems = append(r.problems, note{plugin.WARNING, "log silent for " + units.FormatAge(r.age), false})
+	}
+	for _, t := range r.expects {
+		if s, text, _ := t.judge(cfg.expectStatus); s != plugin.OK {
+			r.problems = append(r.problems, note{s, text, false})
+		}
 	}
 	if r.rep.Lost {
 		r.problems = append(r.problems, note{plugin.WARNING, "rotated log not found, unread lines lost", false})
@@ -372,6 +449,10 @@ func report(res *plugin.Result, cfg *config, o *options, r *logResult) {
 		text = fmt.Sprintf("%s [%s]", text, strings.Join(extra, ", "))
 	}
 	res.Add(status, "%s", text)
+	for _, t := range r.expects {
+		s, _, long := t.judge(cfg.expectStatus)
+		res.Add(s, "%s: %s", r.svc, long)
+	}
 	for _, n := range r.notes {
 		res.Add(plugin.OK, "%s: %s", r.svc, n)
 	}
@@ -427,6 +508,21 @@ func addPerf(res *plugin.Result, cfg *config, r *logResult) {
 		age.Warn = fmt.Sprint(int64(s.Seconds()))
 	}
 	res.AddPerf(age)
+	for i, t := range r.expects {
+		label := r.svc + "_expect_age"
+		if i > 0 {
+			label = fmt.Sprintf("%s_%d", label, i+1)
+		}
+		p := plugin.NewPerf(label, t.age().Round(time.Second).Seconds(), "s").Bounds(0, nan())
+		p.Unknown = t.saved.Last.IsZero() // never seen
+		limit := fmt.Sprint(int64(t.e.maxAge.Seconds()))
+		if cfg.expectStatus == plugin.CRITICAL {
+			p.Crit = limit
+		} else {
+			p.Warn = limit
+		}
+		res.AddPerf(p)
+	}
 }
 
 func problemText(r *logResult) string {

@@ -14,6 +14,7 @@ const keptLineBytes = 320
 // (rare) are copied, into slots allocated once.
 type counter struct {
 	mta     bool
+	xmlCode []string // attributes of a LOG_FORMAT=4 record's entry code
 	match   []*regexp.Regexp
 	exclude []*regexp.Regexp
 	counts  [nLevels]int64
@@ -34,7 +35,7 @@ type keptLine struct {
 }
 
 func newCounter(mta bool, c *config, keep int) *counter {
-	return &counter{mta: mta, match: c.match, exclude: c.exclude, keep: keep}
+	return &counter{mta: mta, xmlCode: c.xmlCodeAttrs(), match: c.match, exclude: c.exclude, keep: keep}
 }
 
 // line is the logtail.LineFunc.
@@ -56,7 +57,7 @@ func (c *counter) line(b []byte, cut bool) {
 // the entry code (MTA); regular expressions run only for --match.
 func (c *counter) classify(b []byte) level {
 	if c.mta {
-		if isRejection(mtaAction(b)) {
+		if isRejection(mtaAction(b, c.xmlCode)) {
 			return lvRejected
 		}
 	} else if lv := lineLevel(b); lv != lvNone {

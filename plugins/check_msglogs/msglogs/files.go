@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/msgstore-plugins/msgstore/lib/layout"
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
 
 // mtaCurrent is the MTA's current log; at the nightly rollover it becomes
@@ -80,7 +81,8 @@ func hasCompressedSuffix(name string) bool {
 
 // logDirs finds each service's log directory: --log-dir, else the
 // service's logfile.<svc>.logdir from msg.conf, IMTA_LOG from imta_tailor
-// for the MTA, else BASE/log.
+// for the MTA (and for imta, the MTA's own service log, unless it has a
+// logdir of its own), else BASE/log.
 func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]string {
 	dirs := map[string]string{}
 	mtaDir := imtaLogDir(filepath.Join(l.Config, "imta_tailor"))
@@ -93,6 +95,11 @@ func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]strin
 			d = mtaDir
 		case svc != "mta" && conf["logfile."+svc+".logdir"] != "":
 			d = conf["logfile."+svc+".logdir"]
+		case svc != "mta" && conf[svc+".logfile.logdir"] != "":
+			// The Unified Configuration's name for it (service first).
+			d = conf[svc+".logfile.logdir"]
+		case svc == "imta" && mtaDir != "":
+			d = mtaDir
 		}
 		dirs[svc] = filepath.Clean(d)
 	}
@@ -121,6 +128,50 @@ func imtaLogDir(path string) string {
 		}
 	}
 	return ""
+}
+
+// followServiceDirs moves a service into its own subdirectory when its
+// log directory holds a directory of the service's name with the service's
+// logs in it (BASE/log/imap/imap, imap.37.1795737600...; the 6.3 guide
+// names the default log msg-svr-base/log/default/default). A directory
+// without them is left alone, so that a log replaced by a directory is
+// still reported as unreadable. mail.log_current is always a file.
+func followServiceDirs(env *plugin.Env, dirs map[string]string, listings map[string]*dirListing) {
+	for _, svc := range services {
+		d := listings[dirs[svc]]
+		if svc == "mta" || d.err != nil || !hasDir(d, currentName(svc)) {
+			continue
+		}
+		sub := filepath.Join(dirs[svc], currentName(svc))
+		l, ok := listings[sub]
+		if !ok {
+			env.Stage("listing %s", sub)
+			l = listDir(sub)
+		}
+		if l.err != nil || !hasEntry(l, currentName(svc)) && len(l.rotated(svc, false)) == 0 {
+			continue
+		}
+		listings[sub] = l
+		dirs[svc] = sub
+	}
+}
+
+// hasDir: the listing holds a directory (or a link to one) of that name.
+func hasDir(d *dirListing, name string) bool {
+	for _, e := range d.entries {
+		if e.Name() != name {
+			continue
+		}
+		if e.IsDir() {
+			return true
+		}
+		if e.Type()&os.ModeSymlink != 0 {
+			info, err := os.Stat(filepath.Join(d.path, name))
+			return err == nil && info.IsDir()
+		}
+		return false
+	}
+	return false
 }
 
 // dirListing is one log directory, listed once per run.

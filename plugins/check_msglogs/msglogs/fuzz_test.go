@@ -6,14 +6,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/logtail"
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
 
 func FuzzLineLevel(f *testing.F) {
 	for _, s := range []string{critLine, errLine, warnLine, "", "]: ", "]: a b:", " Store Error:",
 		"28-Nov-2026 16:30:00.01 tcp_local                 J 0 a@b rfc822;c@d",
-		"[01/Jan/2026:00:00:00 +0000] h stored: Store Error: no pid"} {
+		"[01/Jan/2026:00:00:00 +0000] h stored: Store Error: no pid",
+		"26-Feb-2007 14:10:06.89 hosta   2e2d.5.1 tcp_local                 JE 0  harold@varrius.com rfc822; alan@very.bogus.com",
+		`<en ts="2014-06-02T09:45:50.29" sc="tcp_local" ec="J" sz="0"/>`, `<co ts="2014-06-02T09:45:50.29" ac="U"/>`, `< ec="`} {
 		f.Add([]byte(s))
 	}
 	c := newCounter(false, &config{match: []*regexp.Regexp{regexp.MustCompile(`bad`)}}, 3)
@@ -23,7 +27,7 @@ func FuzzLineLevel(f *testing.F) {
 		if lv < lvNone || lv > lvWarning {
 			t.Fatalf("lineLevel(%q) = %d", b, lv)
 		}
-		if a := mtaAction(b); a != 0 && (a < 'A' || a > 'Z') {
+		if a := mtaAction(b, defaultXMLCodeAttrs); a != 0 && (a < 'A' || a > 'Z') {
 			t.Fatalf("mtaAction(%q) = %q", b, a)
 		}
 		c.line(b, false)
@@ -44,6 +48,8 @@ func FuzzStateDecode(f *testing.F) {
 	f.Add([]byte(`{"version":1,"cursor":{"offset":-1}}`))
 	f.Add([]byte(`{"version":1,"service":"imap","log":"LOG","cursor":{"ino":1,"offset":99999999999,"in_long":true}}`))
 	f.Add([]byte("\x00garbage"))
+	f.Add([]byte(`{"version":1,"service":"imap","log":"LOG","cursor":{"ino":1},"expect":[{"pattern":"Expire","last":"2026-11-28T23:01:19Z","since":"0001-01-01T00:00:00Z","searched":true}]}`))
+	f.Add([]byte(`{"version":1,"service":"imap","log":"LOG","cursor":{"ino":1},"expect":[{"pattern":"Expire","last":"9999-12-31T23:59:59Z","since":"-0001-01-01T00:00:00Z"}]}`))
 	dir := f.TempDir()
 	log := filepath.Join(dir, "imap")
 	content := []byte(critLine + errLine + "partial")
@@ -59,6 +65,16 @@ func FuzzStateDecode(f *testing.F) {
 		s.Service = "imap"
 		if s.validate("imap", log) != nil {
 			return
+		}
+		// Whatever the saved expected lines say, judging them neither
+		// panics nor yields an age below 0.
+		e, _ := parseExpect("imap=Expire/26h")
+		ts := newTrackers(&config{expects: []expectation{e}}, "imap", s.Expect, time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
+		for _, tr := range ts {
+			tr.judge(plugin.WARNING)
+			if tr.age() < 0 {
+				t.Fatalf("age %v", tr.age())
+			}
 		}
 		c := newCounter(false, &config{}, 3)
 		cur, rep, err := logtail.Follow(&s.Cursor, logtail.Source{Path: log}, logtail.Options{}, c.line)

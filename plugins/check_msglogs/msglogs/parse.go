@@ -1,6 +1,9 @@
 package msglogs
 
-import "bytes"
+import (
+	"bytes"
+	"time"
+)
 
 // level is what a counted line is.
 type level int
@@ -111,8 +114,13 @@ var levelMarks = []struct {
 }
 
 // levelWithoutPid looks for " Category Level:" in a line whose process
-// field has no [pid]. Rare, so three searches are affordable.
+// field has no [pid]. Rare, so three searches and a date parse are
+// affordable. The line must start with a date: a continuation line that
+// quotes "Store Error:" is not an error line.
 func levelWithoutPid(line []byte) level {
+	if _, dated := lineTime(line, time.UTC); !dated {
+		return lvNone
+	}
 	for _, m := range levelMarks {
 		i := bytes.Index(line, m.mark)
 		if i <= 0 {
@@ -134,36 +142,102 @@ func levelWithoutPid(line []byte) level {
 //
 //	16-Feb-2007 14:54:13.72 tcp_local ims-ms EE 1 adam@sesta.com ...
 //	11-Jun-2019 09:07:57.65 ims-ms           D 5  rfc822;...
+//	26-Feb-2007 14:10:06.89 hosta 2e2d.5.1 tcp_local  JE 0  harold@varrius.com ...
 //
-// fields: date, time, source channel, destination channel (blank for a
-// dequeue, '+' or '-' with LOG_CONNECTION), entry code, size... The entry
-// code is the first field after the source channel that is all upper-case
-// letters; channel names are lower case. 0 when the line has no entry code.
-func mtaAction(line []byte) byte {
-	var field int
-	for i := 0; i < len(line) && field < 5; {
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-			i++
+// fields: date, time, with LOG_NODE the node name and with LOG_PROCESS the
+// process id, source channel, destination channel (blank for a dequeue,
+// '+' or '-' with LOG_CONNECTION), entry code, size in blocks... Since the
+// optional fields shift everything, the entry code is found by its shape
+// rather than its position: the first all-upper-case field after the time
+// that is followed by a size (digits). Channel names are lower case; a
+// node name in capitals is not followed by digits. Connection records
+// (LOG_CONNECTION: "tcp_local + O TCP|...") have no size and no entry code.
+// LOG_FORMAT=4 records ("<en ... ec=\"J\" .../>") are read by xmlAction.
+// 0 when the line has no entry code.
+func mtaAction(line []byte, xmlAttrs []string) byte {
+	if b := bytes.TrimLeft(line, " \t"); len(b) > 0 && b[0] == '<' {
+		return xmlAction(b, xmlAttrs)
+	}
+	var prev []byte
+	rest := line
+	for field := 1; field <= maxMTAFields; field++ {
+		var w []byte
+		w, rest = nextField(rest)
+		if len(w) == 0 {
+			return 0
 		}
-		start := i
-		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
-			i++
-		}
-		if start == i {
-			break
-		}
-		field++
-		w := line[start:i]
 		switch {
 		case field == 1 && !looksLikeDate(w):
 			return 0
-		case field <= 3:
-			continue
-		case isEntryCode(w):
-			return w[0]
+		case field >= 5 && isSize(w) && isEntryCode(prev):
+			return prev[0]
+		}
+		prev = w
+	}
+	return 0
+}
+
+// maxMTAFields bounds the search for the entry code: date, time, node,
+// process, two channels, code and size.
+const maxMTAFields = 9
+
+func isSize(w []byte) bool {
+	if len(w) == 0 || len(w) > 12 {
+		return false
+	}
+	for _, c := range w {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultXMLCodeAttrs are the attributes a LOG_FORMAT=4 record's entry code
+// is looked for in. The only public record is a connection record, <co
+// ... ac="U" .../> (fail2ban's oracleims filter), where ac is the
+// connection action; the attribute of a message record's entry code is not
+// public [U]: "ec" is assumed, "ac" accepted. --mta-xml-code changes the
+// list.
+var defaultXMLCodeAttrs = []string{"ec", "ac"}
+
+// xmlAction returns the entry code of a LOG_FORMAT=4 record. Connection
+// records (<co .../>) are not message entries: their action (O open, C
+// close, U authentication failure...) is never a rejection of a message.
+func xmlAction(rec []byte, attrs []string) byte {
+	name, _ := nextField(rec[1:])
+	if bytes.Equal(name, []byte("co")) {
+		return 0
+	}
+	for _, a := range attrs {
+		if v, ok := xmlAttr(rec, a); ok && len(v) > 0 && v[0] >= 'A' && v[0] <= 'Z' {
+			return v[0]
 		}
 	}
 	return 0
+}
+
+// xmlAttr returns the value of name="value" in a record. A value cannot
+// hold a raw double quote (it would be written &quot;), so ` name="` is
+// found only where an attribute starts.
+func xmlAttr(rec []byte, name string) ([]byte, bool) {
+	for off := 0; off < len(rec); {
+		i := bytes.Index(rec[off:], []byte(name+`="`))
+		if i < 0 {
+			return nil, false
+		}
+		i += off
+		if i > 0 && (rec[i-1] == ' ' || rec[i-1] == '\t') {
+			v := rec[i+len(name)+2:]
+			end := bytes.IndexByte(v, '"')
+			if end < 0 {
+				return nil, false
+			}
+			return v[:end], true
+		}
+		off = i + 1
+	}
+	return nil, false
 }
 
 // looksLikeDate accepts "16-Feb-2007" (digits, dash, letters, dash, digits).

@@ -61,7 +61,7 @@ func TestMTAAction(t *testing.T) {
 		{"28-Nov-2026", 0},
 	}
 	for _, tc := range tests {
-		if got := mtaAction([]byte(tc.line)); got != tc.want {
+		if got := mtaAction([]byte(tc.line), defaultXMLCodeAttrs); got != tc.want {
 			t.Errorf("mtaAction(%q) = %q, want %q", tc.line, got, tc.want)
 		}
 	}
