@@ -273,12 +273,19 @@ func checkDir(dir string, create bool) error {
 func checkOwnerMode(what, p string, fi os.FileInfo) error {
 	uid := ownerOf(fi)
 	if uid != os.Geteuid() && uid != 0 {
-		return &UntrustedError{what, p, fmt.Sprintf("is owned by uid %d (mode %04o), not by uid %d or root: another user could have written it", uid, fi.Mode().Perm(), os.Geteuid())}
+		return &UntrustedError{what, p, fmt.Sprintf("is owned by uid %d (mode %04o), not by %s: another user could have written it", uid, fi.Mode().Perm(), trustedOwners())}
 	}
 	if fi.Mode().Perm()&0o022 != 0 {
 		return &UntrustedError{what, p, fmt.Sprintf("is writable by other users (owner uid %d, mode %04o): make it chmod 0700", uid, fi.Mode().Perm())}
 	}
 	return nil
+}
+
+func trustedOwners() string {
+	if os.Geteuid() == 0 {
+		return "root"
+	}
+	return fmt.Sprintf("uid %d or root", os.Geteuid())
 }
 
 func ownerOf(fi os.FileInfo) int {
