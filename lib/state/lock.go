@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -18,7 +19,8 @@ var ErrLocked = errors.New("locked by another run")
 // (a retry started while the previous run still reads) take turns instead
 // of counting the same lines twice.
 type Lock struct {
-	f *os.File
+	mu sync.Mutex
+	f  *os.File
 }
 
 // lockPoll is how often a waiting run tries the lock again.
@@ -61,9 +63,15 @@ func LockFile(ctx context.Context, dir, name string, deadline time.Time) (*Lock,
 	}
 }
 
-// Unlock releases the lock; it may be called more than once.
+// Unlock releases the lock; it may be called more than once, from any
+// goroutine (a commit, or the watchdog ending the run).
 func (l *Lock) Unlock() {
-	if l == nil || l.f == nil {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
 		return
 	}
 	unlock(l.f)

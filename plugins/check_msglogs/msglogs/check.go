@@ -245,7 +245,9 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		return r
 	}
 	// Held until the new position is saved, so that an overlapping run
-	// starts from it instead of reading the same lines again.
+	// starts from it instead of reading the same lines again. A run the
+	// watchdog ends saves nothing: it lets go at once.
+	env.OnTimeout(lock.Unlock)
 	var pending *savedState
 	env.OnCommit(func() error {
 		defer lock.Unlock()
