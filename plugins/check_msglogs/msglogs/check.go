@@ -268,8 +268,8 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 	var prev *logtail.Cursor
 	switch {
 	case errors.Is(err, state.ErrUntrusted):
-		r.problems = append(r.problems, note{plugin.UNKNOWN, "state could not be trusted, lines since the last check were not read", false})
-		r.notes = append(r.notes, fmt.Sprintf("%v: refused and replaced by starting again at the end of the log; lines written since the last check were not read", err))
+		r.problems = append(r.problems, note{plugin.UNKNOWN, fmt.Sprintf("%v; lines since the last check were not read", err), false})
+		r.notes = append(r.notes, "the state file was refused: reading starts again at the end of the log")
 	case err != nil:
 		r.problems = append(r.problems, note{plugin.WARNING, "state was unusable, lines since the last check were not read", false})
 		r.notes = append(r.notes, fmt.Sprintf("%v: recovered by starting again at the end of the log; lines written since the last check were not read", err))
