@@ -234,3 +234,29 @@ func TestBinaryInteractiveRunDoesNotConsume(t *testing.T) {
 	after.Expect(t, "MSGLOGS", 0)
 	perfValue(t, after, "imap_critical", 0)
 }
+
+// A run as root in the monitoring user's state dir (a person trying the
+// command line of a Nagios definition) is refused and leaves nothing there:
+// the monitoring user's next run still reports the new line.
+func TestBinaryRootRunLeavesTheUsersStateAlone(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root and another user")
+	}
+	v := newServer(t)
+	runAsNobody(t, v, "-s", "imap").Expect(t, "MSGLOGS", 0)
+	before, _ := os.ReadDir(v.state)
+	v.append("imap", critLine)
+	root := v.run("-s", "imap")
+	root.Expect(t, "MSGLOGS", 3)
+	if !strings.Contains(root.Line1, v.state) || !strings.Contains(root.Line1, "owned by uid 65534") {
+		t.Fatalf("line 1 does not name the refused dir and its owner: %s", root.Line1)
+	}
+	if after, _ := os.ReadDir(v.state); len(after) != len(before) {
+		t.Fatalf("the root run changed the user's state dir: %v -> %v", before, after)
+	}
+	o := runAsNobody(t, v, "-s", "imap")
+	o.Expect(t, "MSGLOGS", 2)
+	if !strings.Contains(o.Line1, "imap: 1 critical") {
+		t.Fatalf("line 1: %s", o.Line1)
+	}
+}
