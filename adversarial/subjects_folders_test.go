@@ -25,14 +25,16 @@ func init() {
 			}},
 			// The result --mode=refresh saved, read by --mode=cached: no or
 			// a corrupt result is UNKNOWN; an old one (mtime does not
-			// count, the saved time does) is not.
+			// count, the saved time does) is not. Results are kept per user:
+			// nobody finds no result of its own (UNKNOWN, "no saved result
+			// yet").
 			{rel: "state/result", name: "cached result", stateGlob: "check_folders.*.json",
 				beforeArgs: []string{"--mode=refresh"}, args: []string{"--mode=cached"}, expect: map[string]want{
 					"empty": listed(3), "binary garbage": listed(3), "invalid utf-8": listed(3),
 					"10 MB single line": listed(3), "enormous numbers": listed(3), "negative numbers": listed(3),
 					"replaced by a directory": listed(3), "fifo": code(3), "dangling symlink": code(3),
 					"symlink loop": listed(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
-					"missing": code(3), "permission denied": listed(3),
+					"missing": code(3), "permission denied": code(3),
 				}},
 		},
 		blind: reconstructRel,

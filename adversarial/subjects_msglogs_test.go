@@ -43,15 +43,17 @@ func init() {
 			}},
 			// imap's saved position (a state file): unusable state is a
 			// WARNING (lines since the last check were not read), named in
-			// the long output, and the log is read on from its end; a state
-			// file that cannot be written over is also UNKNOWN, which the
-			// WARNING outranks. Gone, it is a first check again.
+			// the long output, and the log is read on from its end; one that
+			// is not a regular file (a symlink, a FIFO, a directory) cannot
+			// be trusted: UNKNOWN naming it. Gone, it is a first check
+			// again. State is kept per user: the run as nobody has its own
+			// (a first check), root's unreadable file is not its state.
 			{rel: "state/imap", name: "imap state", stateGlob: "check_msglogs.imap.*.json", expect: map[string]want{
 				"empty": listed(1), "binary garbage": listed(1), "invalid utf-8": listed(1),
 				"10 MB single line": listed(1), "enormous numbers": listed(1), "negative numbers": listed(1),
-				"replaced by a directory": listed(1), "fifo": named(3), "dangling symlink": code(0),
-				"symlink loop": listed(1), "mtime in the future": code(0), "mtime at epoch 0": code(0),
-				"missing": code(0), "permission denied": listed(1),
+				"replaced by a directory": named(3), "fifo": named(3), "dangling symlink": named(3),
+				"symlink loop": named(3), "mtime in the future": code(0), "mtime at epoch 0": code(0),
+				"missing": code(0), "permission denied": code(0),
 			}},
 			// A rotated imap log: read only to finish lines written before a
 			// rotation, counted for --rotated-warning.

@@ -90,6 +90,7 @@ stage-package: build man
 	else echo "# msgstore plugins: Nagios command definitions" > $(PKG_STAGE)/nagios-commands.cfg; \
 		for p in $(PLUGINS); do [ -f plugins/$$p/commands.cfg ] && cat plugins/$$p/commands.cfg >> $(PKG_STAGE)/nagios-commands.cfg; done; true; fi
 	cp icinga2/msgstore-commands.conf $(PKG_STAGE)/msgstore-commands.conf
+	cp packaging/postinstall.sh $(PKG_STAGE)/postinstall.sh
 	cp icinga2/msgstore-services.conf $(PKG_STAGE)/msgstore-services.conf.example
 	cp nrpe/msgstore.cfg $(PKG_STAGE)/deb/nrpe-msgstore.cfg
 	sed 's|/usr/lib/nagios/plugins|/usr/lib64/nagios/plugins|g' nrpe/msgstore.cfg > $(PKG_STAGE)/rpm/nrpe-msgstore.cfg

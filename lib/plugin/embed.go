@@ -31,7 +31,8 @@ func RunCheck(spec Spec, env *Env) *Result {
 // parent's clock, environment, cancellation and watchdog stage, so a hang
 // inside the sub-check is reported by the parent's watchdog.
 func (e *Env) SubEnv(verbose int) *Env {
-	return &Env{parent: e, Now: e.Now, Getenv: e.Getenv, Verbose: verbose, Timeout: e.Timeout, Stderr: e.Stderr, ctx: e.Context()}
+	return &Env{parent: e, Now: e.Now, Getenv: e.Getenv, Verbose: verbose, Timeout: e.Timeout, Stderr: e.Stderr,
+		Invoker: e.Invoker, Interactive: e.Interactive, ctx: e.Context()}
 }
 
 // root is the Env that owns the watchdog's stage and hooks.

@@ -80,6 +80,16 @@ func Criticalf(format string, args ...any) error {
 	return &Failure{Status: CRITICAL, Msg: fmt.Sprintf(format, args...)}
 }
 
+// commitFailed reports that the state of a run could not be saved: the
+// next run reads again what this one reports, which is not OK.
+func (r *Result) commitFailed(err error) {
+	text := "cannot save state: " + err.Error()
+	if r.Summary != "" {
+		r.Summary += "; " + text
+	}
+	r.Add(UNKNOWN, "%s", text)
+}
+
 // failureResult turns any error into a one-line Result. An error that is not
 // a Failure is an internal or input problem: UNKNOWN.
 func failureResult(err error) *Result {

@@ -41,12 +41,21 @@ type Env struct {
 	Verbose int                 // -v count, 0-3
 	Timeout time.Duration       // the effective timeout
 	Stderr  io.Writer           // for -vvv debugging only; Nagios ignores it
-	ctx     context.Context     // cancelled at the timeout
-	mu      sync.Mutex          // guards stage and hooks
-	stage   string              // what the check is doing now
-	hooks   []func()            // run when the watchdog fires
-	cancel  context.CancelFunc  // cancels ctx
-	parent  *Env                // set for a check run inside another
+	// Invoker is the name of the top-level command (check_msgstore for a
+	// check it runs in-process): state that a run consumes is kept per
+	// invoker. Empty when a test calls a check directly.
+	Invoker string
+	// Interactive is true when stdout is a terminal: a person is looking,
+	// not the scheduler whose next run expects to find what this one read.
+	Interactive bool
+	ctx         context.Context    // cancelled at the timeout
+	mu          sync.Mutex         // guards stage, hooks and commits
+	stage       string             // what the check is doing now
+	hooks       []func()           // run when the watchdog fires
+	commits     []func() error     // run once the check's own result is to be printed
+	committed   bool               // Commit ran: later commits are dropped
+	cancel      context.CancelFunc // cancels ctx
+	parent      *Env               // set for a check run inside another
 }
 
 // Stage records what the check is doing, for the watchdog's message
@@ -97,6 +106,38 @@ func (e *Env) fireTimeout() {
 	}
 }
 
+// OnCommit registers fn to run when the check's result is about to be
+// printed, and only then: a check saves what it consumed (log positions)
+// this way, so that a run the watchdog ends (which prints only UNKNOWN)
+// leaves the old state and the next run reports what this one read. A
+// check run inside another registers with the outer run.
+func (e *Env) OnCommit(fn func() error) {
+	e = e.root()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.committed {
+		e.commits = append(e.commits, fn)
+	}
+}
+
+// Commit runs the registered commit functions in order, once, and returns
+// their errors joined. The harness calls it; a test calling a check
+// directly calls it to save the check's state.
+func (e *Env) Commit() error {
+	e = e.root()
+	e.mu.Lock()
+	fns := e.commits
+	e.commits, e.committed = nil, true
+	e.mu.Unlock()
+	var errs []error
+	for _, fn := range fns {
+		if err := fn(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // NewTestEnv returns an Env for calling a check in-process.
 func NewTestEnv(now time.Time, getenv func(string) string) *Env {
 	if getenv == nil {
@@ -117,7 +158,7 @@ func Main(spec Spec) {
 // UNKNOWN, leaving the check's goroutine behind: Main then exits, which ends
 // it even if it is blocked in a system call.
 func Execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	r, env := parseAndRun(spec, args, stderr, getenv)
+	r, env := parseAndRun(spec, args, isTerminal(stdout), stderr, getenv)
 	out := Render(spec.Service, r)
 	if r.Text != "" {
 		out = r.Text
@@ -135,7 +176,7 @@ func Execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(str
 
 // parseAndRun returns the result to print and the Env of the run (nil when
 // the result is help or version text to print as it is).
-func parseAndRun(spec Spec, args []string, stderr io.Writer, getenv func(string) string) (*Result, *Env) {
+func parseAndRun(spec Spec, args []string, interactive bool, stderr io.Writer, getenv func(string) string) (*Result, *Env) {
 	parser := newParser(spec)
 	rest, err := parser.ParseArgs(args)
 	if err != nil {
@@ -158,7 +199,8 @@ func parseAndRun(spec Spec, args []string, stderr io.Writer, getenv func(string)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	env := &Env{Now: time.Now(), Getenv: getenv, Verbose: common.VerboseLevel(), Timeout: timeout, Stderr: stderr, ctx: ctx, cancel: cancel}
+	env := &Env{Now: time.Now(), Getenv: getenv, Verbose: common.VerboseLevel(), Timeout: timeout, Stderr: stderr,
+		Invoker: spec.Name, Interactive: interactive, ctx: ctx, cancel: cancel}
 	return runWithWatchdog(spec, env), env
 }
 
@@ -189,12 +231,34 @@ func runWithWatchdog(spec Spec, env *Env) *Result {
 	defer timer.Stop()
 	select {
 	case r := <-done:
+		// The result is the check's own and will be printed: only now may
+		// it save what it consumed.
+		env.Stage("saving state")
+		if err := env.Commit(); err != nil {
+			r.commitFailed(err)
+		}
 		return r
 	case <-timer.C:
 		stage := env.currentStage()
 		env.fireTimeout()
 		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("timed out after %s while %s", units.FormatAge(env.Timeout), stage)}
 	}
+}
+
+// isTerminal reports whether w is a terminal: a character device other
+// than /dev/null (cron jobs write there; Nagios, NRPE and Icinga 2 give a
+// pipe).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }
 
 // runRecovered turns a panic into UNKNOWN with one line: no Go trace on

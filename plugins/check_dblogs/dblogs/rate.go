@@ -37,7 +37,11 @@ const maxRateSamples = 240
 // resolved), so falls are part of the trend, not cut out as cleanups.
 func reportRate(env *plugin.Env, res *plugin.Result, sum *summary, o *options, dir string, n int) {
 	window := o.RateWindow.D()
-	name := state.Key("check_dblogs", "rate", dir)
+	if err := o.Resolve(env.Getenv); err != nil {
+		rateUnavailable(res, sum, err)
+		return
+	}
+	name := state.KeyFor(env.Invoker, "check_dblogs", "rate", dir)
 	env.Stage("reading state %s", o.StateDir)
 	st := rateState{}
 	if _, err := state.Load(o.StateDir, name, &st); errors.Is(err, state.ErrCorrupt) {

@@ -50,7 +50,7 @@ func checkCached(env *plugin.Env, o *options, c *config) (*plugin.Result, error)
 	case !found:
 		return nil, plugin.Unknownf("no saved result yet in %s: create it by running, as this user, from cron: %s", path, refreshCommand(o, c))
 	case rec.Version != recordVersion || rec.Started.IsZero() || rec.Report.Damaged < 0 || len(rec.Report.Folders) > rec.Report.Damaged:
-		return nil, plugin.Unknownf("saved result %s is corrupt (version %d, or no start time, or inconsistent counts): the next refresh replaces it: %s", path, rec.Version, refreshCommand(o, c))
+		return nil, plugin.Unknownf("saved result %s is corrupt (another version, or no start time, or inconsistent counts): the next refresh replaces it: %s", path, refreshCommand(o, c))
 	}
 	return evaluate(env, o, c, &rec, view{cached: true, age: env.Now.Sub(rec.Started)}), nil
 }

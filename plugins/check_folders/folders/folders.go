@@ -142,8 +142,8 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 			return nil, err
 		}
 	}
-	if o.StateDir == "" {
-		return nil, fmt.Errorf("--state-dir must not be empty")
+	if err := o.Resolve(env.Getenv); err != nil {
+		return nil, err
 	}
 	// Bad patterns are rejected before running, in every mode; the
 	// documented ones are compiled only when output is parsed.
@@ -271,7 +271,9 @@ func refreshCommand(o *options, c *config) string {
 			args = append(args, "--sudo-path", o.SudoPath)
 		}
 	}
-	if o.StateDir != state.DefaultDir {
+	// Cron's environment may not resolve the default as this run did:
+	// name the directory unless it is the packaged one.
+	if o.StateDir != state.SystemDir {
 		args = append(args, "--state-dir", o.StateDir)
 	}
 	return commandLine(Name, args)

@@ -41,16 +41,19 @@ type savedState struct {
 func (s savedState) validate(svc, path string) error {
 	switch {
 	case s.Version != stateVersion:
-		return fmt.Errorf("version %d, want %d", s.Version, stateVersion)
+		return fmt.Errorf("not version %d", stateVersion)
 	case s.Service != svc || s.Log != path:
-		return fmt.Errorf("belongs to %s %s", s.Service, s.Log)
+		return errors.New("belongs to another log")
+	case s.Cursor.Valid() != nil:
+		// Valid's reasons quote the file's numbers: words only here.
+		return errors.New("not a valid position")
 	}
 	for _, e := range s.Expect {
 		if e.Pattern == "" {
 			return errors.New("expected line without its pattern")
 		}
 	}
-	return s.Cursor.Valid()
+	return nil
 }
 
 // Spec returns the plugin with fresh default options.
@@ -94,19 +97,18 @@ func Spec() plugin.Spec {
 
 // logResult is what was found in one service's log.
 type logResult struct {
-	svc       string
-	path      string
-	explicit  bool  // named with --service
-	hadState  bool  // a previous run saw it
-	err       error // the log could not be read
-	counter   *counter
-	rep       logtail.Report
-	age       time.Duration
-	rotated   int      // rotated files beside it
-	notes     []string // state recovered, rotation, caps
-	problems  []note   // findings that raise the state
-	stateSave error
-	expects   []*tracker // --expect on this log
+	svc      string
+	path     string
+	explicit bool  // named with --service
+	hadState bool  // a previous run saw it
+	err      error // the log could not be read
+	counter  *counter
+	rep      logtail.Report
+	age      time.Duration
+	rotated  int      // rotated files beside it
+	notes    []string // state recovered, rotation, caps
+	problems []note   // findings that raise the state
+	expects  []*tracker // --expect on this log
 }
 
 type note struct {
@@ -133,6 +135,9 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	env.Stage("reading %s", filepath.Join(l.Config, "imta_tailor"))
 	dirs := logDirs(l, conf, o.LogDir)
 
+	if err := o.Resolve(env.Getenv); err != nil {
+		return nil, plugin.Unknownf("cannot keep state: %v", err)
+	}
 	env.Stage("checking state dir %s", o.StateDir)
 	if err := state.CheckWritable(o.StateDir); err != nil {
 		return nil, plugin.Unknownf("cannot keep state: %v (give a writable --state-dir)", err)
@@ -146,7 +151,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		}
 	}
 	followServiceDirs(env, dirs, listings)
-	selected, err := selectServices(cfg, o, dirs, listings)
+	selected, err := selectServices(env, cfg, o, dirs, listings)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
@@ -167,13 +172,17 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		results = append(results, r)
 	}
 	dirProblems := hygiene(res, o, selected, dirs, listings)
-	res.Summary = summary(results, dirProblems)
+	res.Summary = summary(results, dirProblems, savesPositions(env, o))
+	if !savesPositions(env, o) {
+		res.Summary += " (" + interactiveNote + ")"
+		res.Add(plugin.OK, "%s", interactiveNote)
+	}
 	return res, nil
 }
 
 // selectServices is --service, else every service whose current log exists
 // or that an earlier run saw (so a log that disappears is noticed).
-func selectServices(cfg *config, o *options, dirs map[string]string, listings map[string]*dirListing) ([]string, error) {
+func selectServices(env *plugin.Env, cfg *config, o *options, dirs map[string]string, listings map[string]*dirListing) ([]string, error) {
 	if len(cfg.services) > 0 {
 		return cfg.services, nil
 	}
@@ -187,7 +196,7 @@ func selectServices(cfg *config, o *options, dirs map[string]string, listings ma
 			}
 			continue
 		}
-		if hasEntry(d, currentName(svc)) || hasState(o, cfg, svc, filepath.Join(dirs[svc], currentName(svc))) || cfg.expected(svc) {
+		if hasEntry(d, currentName(svc)) || hasState(env, o, cfg, svc, filepath.Join(dirs[svc], currentName(svc))) || cfg.expected(svc) {
 			out = append(out, svc)
 		}
 	}
@@ -216,12 +225,29 @@ func hasEntry(d *dirListing, name string) bool {
 	return false
 }
 
-func hasState(o *options, cfg *config, svc, path string) bool {
-	_, err := os.Stat(filepath.Join(o.StateDir, state.Key(pluginName, svc, cfg.stateParts(svc, path)...)))
-	return err == nil
+func hasState(env *plugin.Env, o *options, cfg *config, svc, path string) bool {
+	return state.Exists(o.StateDir, stateKey(env, cfg, svc, path))
 }
 
-// checkLog reads one log's new lines and saves its new position.
+// stateKey names a log's state file: each definition of the check, each
+// user and each invoking command (check_msglogs alone, or check_msgstore)
+// keeps its own position, so that none takes lines from another.
+func stateKey(env *plugin.Env, cfg *config, svc, path string) string {
+	return state.KeyFor(env.Invoker, pluginName, svc, cfg.stateParts(svc, path)...)
+}
+
+// interactiveNote says why a run in a terminal did not move the positions.
+const interactiveNote = "interactive run: positions not saved, give --commit to save"
+
+// savesPositions: a run in a terminal only looks, unless --commit; the
+// scheduled check must still find the lines it read.
+func savesPositions(env *plugin.Env, o *options) bool {
+	return !env.Interactive || o.Commit
+}
+
+// checkLog reads one log's new lines. Its new position is saved only when
+// the run's result is printed (env.OnCommit): a run that the watchdog ends
+// reports nothing of what it read, so the next run must read it again.
 func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing *dirListing, deadline time.Time) *logResult {
 	path := filepath.Join(dir, currentName(svc))
 	r := &logResult{svc: svc, path: path, counter: newCounter(svc == "mta", cfg, o.Show)}
@@ -233,7 +259,25 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		return r
 	}
 	r.rotated = len(listing.rotated(svc, false))
-	key := state.Key(pluginName, svc, cfg.stateParts(svc, path)...)
+	key := stateKey(env, cfg, svc, path)
+	env.Stage("waiting for the lock of state %s", filepath.Join(o.StateDir, key))
+	lock, err := state.LockFile(env.Context(), o.StateDir, key, deadline)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	// Held until the new position is saved, so that an overlapping run
+	// starts from it instead of reading the same lines again. A run the
+	// watchdog ends saves nothing: it lets go at once.
+	env.OnTimeout(lock.Unlock)
+	var pending *savedState
+	env.OnCommit(func() error {
+		defer lock.Unlock()
+		if pending == nil || !savesPositions(env, o) {
+			return nil
+		}
+		return state.Save(o.StateDir, key, *pending)
+	})
 	env.Stage("reading state %s", filepath.Join(o.StateDir, key))
 	var saved savedState
 	found, err := state.Load(o.StateDir, key, &saved)
@@ -250,6 +294,9 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 	}
 	r.expects = newTrackers(cfg, svc, savedExpects, env.Now)
 	switch {
+	case errors.Is(err, state.ErrUntrusted):
+		r.problems = append(r.problems, note{plugin.UNKNOWN, fmt.Sprintf("%v; lines since the last check were not read", err), false})
+		r.notes = append(r.notes, "the state file was refused: reading starts again at the end of the log")
 	case err != nil:
 		r.problems = append(r.problems, note{plugin.WARNING, "state was unusable, lines since the last check were not read", false})
 		r.notes = append(r.notes, fmt.Sprintf("%v: recovered by starting again at the end of the log; lines written since the last check were not read", err))
@@ -286,8 +333,7 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		// each) for every log on every run was most of an idle run's cost.
 		return r
 	}
-	env.Stage("saving state %s", filepath.Join(o.StateDir, key))
-	r.stateSave = state.Save(o.StateDir, key, savedState{Version: stateVersion, Service: svc, Log: path, Cursor: cur, Saved: env.Now, Expect: savedOf(r.expects)})
+	pending = &savedState{Version: stateVersion, Service: svc, Log: path, Cursor: cur, Saved: env.Now, Expect: savedOf(r.expects)}
 	return r
 }
 
@@ -347,6 +393,10 @@ func evaluate(cfg *config, r *logResult) {
 		switch {
 		case errors.As(r.err, &de):
 			r.problems = append(r.problems, note{plugin.UNKNOWN, de.Error(), false})
+		case errors.Is(r.err, state.ErrLocked):
+			r.problems = append(r.problems, note{plugin.UNKNOWN, "another run of this check still holds its state: not read by this run", false})
+		case errors.Is(r.err, state.ErrUntrusted):
+			r.problems = append(r.problems, note{plugin.UNKNOWN, r.err.Error(), false})
 		case errors.Is(r.err, fs.ErrNotExist) && r.hadState:
 			r.problems = append(r.problems, note{plugin.CRITICAL, "log has disappeared", false})
 		case errors.Is(r.err, fs.ErrNotExist):
@@ -393,9 +443,6 @@ func evaluate(cfg *config, r *logResult) {
 	}
 	if r.rep.Lost {
 		r.problems = append(r.problems, note{plugin.WARNING, "rotated log not found, unread lines lost", false})
-	}
-	if r.stateSave != nil {
-		r.problems = append(r.problems, note{plugin.UNKNOWN, "cannot save state: " + r.stateSave.Error(), false})
 	}
 }
 
@@ -593,7 +640,7 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 
 // summary is line 1: the services with findings, worst first, else a
 // one-line all-clear.
-func summary(results []*logResult, dir []note) string {
+func summary(results []*logResult, dir []note, saving bool) string {
 	type part struct {
 		status plugin.Status
 		text   string
@@ -627,6 +674,9 @@ func summary(results []*logResult, dir []note) string {
 		if r.rep.FirstRun {
 			first++
 		}
+	}
+	if first == len(results) && read == 0 && !saving {
+		return fmt.Sprintf("first check of %d log%s", len(results), plural(len(results)))
 	}
 	if first == len(results) && read == 0 {
 		return fmt.Sprintf("first check of %d log%s: positions saved, new lines are counted from now on", len(results), plural(len(results)))

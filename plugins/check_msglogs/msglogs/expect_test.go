@@ -49,6 +49,10 @@ func runAt(t *testing.T, v *server, now time.Time, args ...string) plugintest.Ou
 	if err != nil {
 		res = &plugin.Result{Status: plugin.UNKNOWN, Summary: err.Error()}
 	}
+	// As the harness does before printing: save the positions, release the locks.
+	if err := env.Commit(); err != nil {
+		t.Fatalf("saving state: %v", err)
+	}
 	return plugintest.Parse(int(res.Status), plugin.Render("MSGLOGS", res))
 }
 

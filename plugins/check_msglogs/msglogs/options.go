@@ -24,6 +24,7 @@ type options struct {
 	Stale      []string        `long:"stale" value-name:"[SERVICE=]DURATION" description:"WARNING when a current log was not written for longer than this; 0 turns it off; repeatable, e.g. --stale 1h --stale admin=6h (default: 1h; off for imta, which is written only when there is trouble)"`
 	Exclude    []string        `short:"e" long:"exclude" value-name:"REGEX" description:"drop counted lines that match this regular expression (RE2 syntax; repeatable), for known noise"`
 	Match      []string        `short:"m" long:"match" value-name:"REGEX" description:"also count lines that match this regular expression (repeatable) as level 'match', in every log including mta"`
+	Commit     bool            `long:"commit" description:"in a terminal, save the new positions too: an interactive run only reads, so that it does not take the new lines from the scheduled check"`
 	FromStart  bool            `long:"from-start" description:"on the first run of a log (no state yet) read it from its start instead of its end"`
 	MaxBytes   units.Size      `long:"max-bytes" value-name:"SIZE" default:"256MiB" description:"read at most this much per run and log; the rest is read by the next run (said in long output)"`
 	Show       int             `long:"show" value-name:"N" default:"3" description:"show the newest N counted lines per log in long output (0-20)"`

@@ -29,8 +29,11 @@ func growthLimits(window time.Duration) trend.Limits {
 // checkGrowth records this run's counts of the growth channels, fits their
 // trend over the window and reports channels that keep growing.
 func checkGrowth(env *plugin.Env, res *plugin.Result, chans []*channel, queue string, o *options) []finding {
+	if err := o.Resolve(env.Getenv); err != nil {
+		return growthUnavailable(res, err)
+	}
 	dir := o.StateDir
-	name := state.Key("check_msgqueue", "growth", queue)
+	name := state.KeyFor(env.Invoker, "check_msgqueue", "growth", queue)
 	env.Stage("reading state %s", dir)
 	st := growthState{}
 	_, err := state.Load(dir, name, &st)

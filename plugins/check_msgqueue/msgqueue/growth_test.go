@@ -141,7 +141,7 @@ func TestGrowthState(t *testing.T) {
 		res, out := run(t, s.Now, "-B", s.Base(), "--state-dir", file)
 		wantStatus(t, res, out, plugin.UNKNOWN)
 		contains(t, out, "MSGQUEUE UNKNOWN - cannot keep the queue history: growth not checked |",
-			"[UNKNOWN] cannot keep the queue history (cannot read state "+file,
+			"[UNKNOWN] cannot keep the queue history (state dir "+file+" is not a directory (a regular file))",
 			"give a writable --state-dir or --no-growth",
 			"[OK] ims-ms: 1 message")
 	})

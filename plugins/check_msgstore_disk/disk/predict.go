@@ -60,13 +60,19 @@ func predict(env *plugin.Env, res *plugin.Result, fss []*filesystem, po *predict
 	if !po.enabled() {
 		return
 	}
+	if err := po.Resolve(env.Getenv); err != nil {
+		for _, f := range fss {
+			predictionUnavailable(res, f, err)
+		}
+		return
+	}
 	window := po.PredictWindow.D()
 	for _, f := range fss {
 		paths := make([]string, len(f.targets))
 		for i, t := range f.targets {
 			paths[i] = t.path
 		}
-		name := state.Key("check_msgstore_disk", f.label(), paths...)
+		name := state.KeyFor(env.Invoker, "check_msgstore_disk", f.label(), paths...)
 		env.Stage("reading state %s", po.StateDir)
 		h, err := trend.Load(po.StateDir, name)
 		switch {

@@ -1,0 +1,80 @@
+package plugin
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// committingSpec registers a commit and then returns, blocks until the
+// watchdog fires, or registers one that fails.
+func committingSpec(mode string, committed *int, release chan struct{}) Spec {
+	o := &testOptions{}
+	return Spec{
+		Name: "check_test", Service: "TEST", Options: o,
+		Check: func(env *Env) (*Result, error) {
+			env.OnCommit(func() error { *committed++; return nil })
+			if mode == "fail" {
+				env.OnCommit(func() error { return errors.New("disk full") })
+			}
+			r := &Result{Summary: "2 critical lines"}
+			r.Add(CRITICAL, "2 critical lines")
+			if mode == "block" {
+				env.Stage("evaluating")
+				<-release // a stage that hangs after the reading
+			}
+			return r, nil
+		},
+	}
+}
+
+// A check's commits run only when its own result is printed: never after
+// the watchdog printed UNKNOWN in its place, and their failure is UNKNOWN.
+func TestCommitOnlyWithTheCheckResult(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	cases := []struct {
+		mode      string
+		args      []string
+		code      int
+		line1     string
+		committed int
+	}{
+		{"", nil, 2, "TEST CRITICAL - 2 critical lines", 1},
+		{"block", []string{"-t", "1"}, 3, "TEST UNKNOWN - timed out after 1s while evaluating", 0},
+		{"fail", nil, 2, "TEST CRITICAL - 2 critical lines; cannot save state: disk full", 1},
+	}
+	for _, c := range cases {
+		committed := 0
+		var out bytes.Buffer
+		code := Execute(committingSpec(c.mode, &committed, release), c.args, &out, &out, func(string) string { return "" })
+		line1, _, _ := strings.Cut(out.String(), "\n")
+		if code != c.code || line1 != c.line1 || committed != c.committed {
+			t.Errorf("mode %q: exit %d, %q, %d commits; want %d, %q, %d", c.mode, code, line1, committed, c.code, c.line1, c.committed)
+		}
+	}
+}
+
+// A check run inside another commits with the outer run, once.
+func TestSubEnvCommitsWithParent(t *testing.T) {
+	parent := NewTestEnv(time.Unix(1795881600, 0), nil)
+	n := 0
+	parent.SubEnv(0).OnCommit(func() error { n++; return nil })
+	if err := parent.Commit(); err != nil || n != 1 {
+		t.Fatalf("commit: %v, %d runs", err, n)
+	}
+	parent.SubEnv(0).OnCommit(func() error { n++; return nil })
+	parent.Commit()
+	if n != 1 {
+		t.Fatal("a commit registered after the result was printed ran")
+	}
+}
+
+func TestInteractiveOnlyForATerminal(t *testing.T) {
+	var b bytes.Buffer
+	if isTerminal(&b) {
+		t.Error("a buffer is not a terminal")
+	}
+}
