@@ -1,0 +1,340 @@
+package msgprocs_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/fixture"
+	"github.com/msgstore-plugins/msgstore/lib/plugintest"
+)
+
+// These tests run the built binary on real processes: stand-ins for the
+// daemons, copies of sleep started from BASE/lib as start-msg starts the
+// real ones, so that /proc shows BASE/lib/imapd as their executable and
+// imapd as their command name.
+
+// standIn is one copy of sleep, made before any test runs in parallel;
+// the daemons are hard links to it. Writing an executable while another
+// goroutine forks can make its exec fail with "text file busy"; a link
+// writes nothing.
+var standIn string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "check_msgprocs-standin-")
+	if err == nil {
+		err = os.Chmod(dir, 0o755)
+	}
+	var b []byte
+	if err == nil {
+		b, err = os.ReadFile("/bin/sleep")
+	}
+	if err == nil {
+		standIn = filepath.Join(dir, "standin")
+		err = os.WriteFile(standIn, b, 0o755)
+	}
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// nobody is the user of the tests that need another one.
+const nobody = 65534
+
+// server materialises a sample server that every user may read (the
+// tests run the plugin and daemons as nobody too).
+func server(t *testing.T) *fixture.Server {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("process tests read Linux /proc")
+	}
+	dir, err := os.MkdirTemp("", "check_msgprocs-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := fixture.Materialize(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// install puts the program name into BASE/lib.
+func install(t *testing.T, s *fixture.Server, name string) string {
+	t.Helper()
+	p := filepath.Join(s.Base(), "lib", name)
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	if err := os.Link(standIn, p); err != nil {
+		t.Fatalf("link the stand-in as %s: %v", p, err)
+	}
+	return p
+}
+
+// start runs BASE/lib/name (as uid when uid > 0) and kills it when the
+// test ends.
+func start(t *testing.T, s *fixture.Server, name string, uid int) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(install(t, s, name), "3600")
+	if uid > 0 {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid)}}
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
+}
+
+// healthyNames are the default set of the sample server.
+var healthyNames = []string{"stored", "enpd", "imapd", "popd", "mshttpd", "imsched", "dispatcher", "job_controller", "tcp_smtp_server", "watcher"}
+
+// startAll starts the named daemons and returns their pids by name.
+func startAll(t *testing.T, s *fixture.Server, names []string) map[string]int {
+	pids := map[string]int{}
+	for _, n := range names {
+		pids[n] = start(t, s, n, 0).Process.Pid
+	}
+	return pids
+}
+
+func except(names []string, leave ...string) []string {
+	var out []string
+	for _, n := range names {
+		if !strings.Contains(" "+strings.Join(leave, " ")+" ", " "+n+" ") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func run(t *testing.T, args ...string) plugintest.Output {
+	t.Helper()
+	return plugintest.Run(t, plugintest.Build(t, "check_msgprocs"), nil, args...)
+}
+
+// runAs runs the built plugin as another user.
+func runAs(t *testing.T, uid int, args ...string) plugintest.Output {
+	t.Helper()
+	cmd := exec.Command(plugintest.Build(t, "check_msgprocs"), args...)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LC_ALL=C"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid)}}
+	out, err := cmd.Output()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return plugintest.Parse(code, string(out))
+}
+
+func needRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("starts processes as another user: needs root")
+	}
+	// The plugin binary is built under a private temporary directory; the
+	// other user must be able to run it.
+	bin := plugintest.Build(t, "check_msgprocs")
+	for d := filepath.Dir(bin); d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+		os.Chmod(d, 0o755)
+	}
+}
+
+func perfValue(t *testing.T, o plugintest.Output, label string) float64 {
+	t.Helper()
+	p, ok := o.Perf[label]
+	if !ok {
+		t.Fatalf("no perfdata %s:\n%s", label, o.Stdout)
+	}
+	return p.Value
+}
+
+func TestStandInsHealthy(t *testing.T) {
+	t.Parallel()
+	s := server(t)
+	pids := startAll(t, s, healthyNames)
+	second := start(t, s, "imapd", 0).Process.Pid
+	out := run(t, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 0)
+	if out.Summary != "all 10 expected daemons running (11 processes)" {
+		t.Errorf("line 1: %q", out.Summary)
+	}
+	if p := out.Perf["procs_imapd"]; p.Value != 2 || p.Warn != "" || p.Crit != "1:" || p.Min != "0" {
+		t.Errorf("procs_imapd = %+v, want 2;;1:;0;", p)
+	}
+	out.Contains(t, fmt.Sprintf("[OK] imapd: 2 processes running (expected: service.imap.enable = yes): pid %d up ", pids["imapd"]),
+		fmt.Sprintf(", pid %d up ", second),
+		fmt.Sprintf("[OK] stored: 1 process running (expected: always): pid %d up ", pids["stored"]))
+}
+
+// The broken sample of the demo: no imapd, no watcher.
+func TestStandInsBroken(t *testing.T) {
+	t.Parallel()
+	s := server(t)
+	startAll(t, s, except(healthyNames, "imapd", "watcher"))
+	out := run(t, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 2)
+	if want := "not running: imapd; watcher is not running: crashed daemons will not be restarted"; out.Summary != want {
+		t.Errorf("line 1 %q, want %q", out.Summary, want)
+	}
+	out.Contains(t, "[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service",
+		"[WARNING] watcher: not running (expected: local.watcher.enable = yes): restarts crashed daemons")
+}
+
+func TestStoredDown(t *testing.T) {
+	t.Parallel()
+	s := server(t)
+	startAll(t, s, except(healthyNames, "stored"))
+	out := run(t, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 2)
+	if want := "stored is not running: nothing else starts without it"; out.Summary != want {
+		t.Errorf("line 1 %q, want %q", out.Summary, want)
+	}
+}
+
+// A daemon that exited and was reaped: its pid is dead.
+func TestDeadDaemon(t *testing.T) {
+	t.Parallel()
+	s := server(t)
+	startAll(t, s, except(healthyNames, "imapd"))
+	cmd := exec.Command(install(t, s, "imapd"), "3600")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	out := run(t, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 2)
+	if out.Summary != "not running: imapd" || perfValue(t, out, "procs_imapd") != 0 {
+		t.Errorf("dead imapd pid %d:\n%s", cmd.Process.Pid, out.Stdout)
+	}
+}
+
+// A daemon that exited and was not reaped: a zombie is not running.
+func TestZombieDaemon(t *testing.T) {
+	t.Parallel()
+	s := server(t)
+	startAll(t, s, except(healthyNames, "imapd"))
+	cmd := start(t, s, "imapd", 0)
+	cmd.Process.Kill()
+	// Not reaped: this test process is its parent and has not waited.
+	stat := fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid)
+	for i := 0; ; i++ {
+		b, err := os.ReadFile(stat)
+		if err == nil && strings.Contains(string(b), ") Z ") {
+			break
+		}
+		if i == 1_000_000 {
+			t.Fatalf("pid %d never became a zombie", cmd.Process.Pid)
+		}
+		runtime.Gosched()
+	}
+	out := run(t, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 2)
+	if out.Summary != "not running: imapd (defunct)" || perfValue(t, out, "procs_imapd") != 0 {
+		t.Errorf("zombie imapd:\n%s", out.Stdout)
+	}
+	out.Contains(t, fmt.Sprintf("defunct (exited, not reaped by its parent): pid %d", cmd.Process.Pid))
+}
+
+// The server runs as its own user (mailsrv), the plugin as root or nagios:
+// a daemon of another user counts.
+func TestDaemonOfAnotherUser(t *testing.T) {
+	t.Parallel()
+	needRoot(t)
+	s := server(t)
+	startAll(t, s, except(healthyNames, "imapd"))
+	pid := start(t, s, "imapd", nobody).Process.Pid
+	out := run(t, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 0)
+	out.Contains(t, fmt.Sprintf("imapd: 1 process running (expected: service.imap.enable = yes): pid %d", pid))
+}
+
+// The plugin as an unprivileged user cannot read the daemons' executable
+// links: it counts them by command name and command line, all the same.
+func TestPluginAsAnotherUser(t *testing.T) {
+	t.Parallel()
+	needRoot(t)
+	s := server(t)
+	startAll(t, s, healthyNames)
+	out := runAs(t, nobody, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 0)
+	if perfValue(t, out, "procs_stored") != 1 || perfValue(t, out, "procs_imapd") != 1 {
+		t.Errorf("as nobody:\n%s", out.Stdout)
+	}
+}
+
+// Daemons of another installation on the same host do not count; -v
+// names them.
+func TestAnotherInstallation(t *testing.T) {
+	t.Parallel()
+	s, other := server(t), server(t)
+	startAll(t, s, except(healthyNames, "imapd"))
+	pid := start(t, other, "imapd", 0).Process.Pid
+	out := run(t, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 2)
+	if strings.Contains(out.Stdout, other.Base()) {
+		t.Errorf("another installation named without -v:\n%s", out.Stdout)
+	}
+	out = run(t, "-B", s.Base(), "-v")
+	out.Expect(t, "MSGPROCS", 2)
+	out.Contains(t, fmt.Sprintf("not counted, another installation: pid %d runs %s/lib/imapd", pid, other.Base()))
+}
+
+// The plugin's own name never makes it count: a plugin copied into BASE/lib
+// as imapd is still not an imapd.
+func TestPluginItselfNeverCounts(t *testing.T) {
+	t.Parallel()
+	s := server(t)
+	startAll(t, s, except(healthyNames, "imapd"))
+	self := filepath.Join(s.Base(), "lib", "imapd")
+	b, err := os.ReadFile(plugintest.Build(t, "check_msgprocs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(self, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := plugintest.Run(t, self, nil, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 2)
+	if out.Summary != "not running: imapd" {
+		t.Errorf("the plugin named imapd counted itself:\n%s", out.Stdout)
+	}
+}
+
+// The Solaris and illumos builds: psinfo instead of Linux stat.
+func TestSolarisBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-compiles")
+	}
+	t.Parallel()
+	root := plugintest.ModuleRoot()
+	for _, c := range [][]string{
+		{"solaris", "build", "-o", filepath.Join(t.TempDir(), "check_msgprocs"), "./plugins/check_msgprocs/"},
+		{"illumos", "vet", "./plugins/check_msgprocs/...", "./lib/procinfo/"},
+	} {
+		cmd := exec.Command("go", c[1:]...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOOS="+c[0], "GOARCH=amd64", "CGO_ENABLED=0")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("GOOS=%s go %s: %v\n%s", c[0], strings.Join(c[1:], " "), err, b)
+		}
+	}
+}
