@@ -1,10 +1,6 @@
 package adversarial
 
-import (
-	"testing"
-
-	"github.com/msgstore-plugins/msgstore/lib/fixture"
-)
+import "github.com/msgstore-plugins/msgstore/lib/fixture"
 
 func init() {
 	register(subject{
@@ -12,7 +8,7 @@ func init() {
 		args: func(s *fixture.Server, state string) []string {
 			return []string{"-B", s.Base(), "--state-dir", state}
 		},
-		prepare: func(t *testing.T, s *fixture.Server) { withLiveStored(t, s) },
+		prepare: withLiveDaemons,
 		modes:   [][]string{{"--check", "stored,dblogs"}, {"--skip", "folders", "-v"}, {"--format", "nagios"}},
 		inputs: []input{
 			// msg.conf: every check reads it through lib/layout.

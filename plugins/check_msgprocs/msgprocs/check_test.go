@@ -20,7 +20,7 @@ import (
 
 // healthyNames are the default set on the sample server (its msg.conf
 // enables imap, pop, http and the watcher).
-var healthyNames = []string{"stored", "enpd", "imapd", "popd", "mshttpd", "imsched", "dispatcher", "job_controller", "tcp_smtp_server", "watcher"}
+var healthyNames = plugintest.SampleDaemons
 
 // table builds a process table; pids start at 1000.
 type table struct {
@@ -190,7 +190,8 @@ func TestCheck(t *testing.T) {
 			os.Remove(p)
 			os.Mkdir(p, 0o755)
 			return snapshot{procs: tb.healthy().procs}
-		}, nil, want{code: 0, has: []string{"msg.conf: is a directory; expecting the default set"}}},
+		}, nil, want{code: 1, has: []string{"[WARNING] cannot read BASE/config/msg.conf: is a directory: expecting the default set"},
+			perf: map[string]string{"procs_imapd": "2;;1:"}}},
 		{"unreadable processes are counted with -v", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: tb.healthy().procs, unreadable: 3}
 		}, []string{"-v"}, want{code: 0, has: []string{"3 processes could not be read from /proc and are not counted"}}},

@@ -3,7 +3,6 @@ package msgprocs
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,22 +66,23 @@ type expectation struct {
 	source string            // where the set comes from, for -v
 	why    map[string]string // expected daemon -> reason
 	ignore map[string]bool   // named by --ignore
-	note   string            // a configuration problem worth a line, or ""
+	note   string            // why the configuration could not be read (a warning), or ""
 }
 
 // expectedFromConfig is the one place the check reads the server's
 // configuration: the switches of msg.conf (configutil's settings). Without
 // msg.conf (7u5 and later keep their Unified Configuration in config.xml
-// instead) it is the default set. A msg.conf that cannot be read is not an
-// error: it is often readable by the server's user only, and the default
-// set is still a good answer; the note says so.
+// instead) it is the default set. A msg.conf that exists but cannot be
+// read gives the default set too, with a note that makes the run a
+// warning: the processes are still worth checking, but a plugin that could
+// not read what says which daemons should run must not say all is well.
 func expectedFromConfig(l *layout.Layout) expectation {
 	e := expectation{why: map[string]string{}, ignore: map[string]bool{}}
 	conf, err := l.ReadConf()
 	switch {
 	case err != nil:
 		e.source = "the default set"
-		e.note = fmt.Sprintf("%s; expecting the default set", err)
+		e.note = fmt.Sprintf("%s: expecting the default set", err)
 		conf = nil
 	case !exists(l.MsgConfPath()):
 		e.source = "the default set (no " + l.MsgConfPath() + ")"
@@ -120,9 +120,11 @@ func impurgeInstalled(l *layout.Layout) (bool, string) {
 	return false, ""
 }
 
+// exists: a path that cannot be looked at (BASE/lib unreadable) does not
+// count as there, so that it adds no daemon to the expected set.
 func exists(p string) bool {
 	_, err := os.Stat(p)
-	return err == nil || !errors.Is(err, fs.ErrNotExist)
+	return err == nil
 }
 
 // applyOptions adds --expect, removes --ignore, and tracks the programs

@@ -20,34 +20,6 @@ import (
 // real ones, so that /proc shows BASE/lib/imapd as their executable and
 // imapd as their command name.
 
-// standIn is one copy of sleep, made before any test runs in parallel;
-// the daemons are hard links to it. Writing an executable while another
-// goroutine forks can make its exec fail with "text file busy"; a link
-// writes nothing.
-var standIn string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "check_msgprocs-standin-")
-	if err == nil {
-		err = os.Chmod(dir, 0o755)
-	}
-	var b []byte
-	if err == nil {
-		b, err = os.ReadFile("/bin/sleep")
-	}
-	if err == nil {
-		standIn = filepath.Join(dir, "standin")
-		err = os.WriteFile(standIn, b, 0o755)
-	}
-	if err != nil {
-		fmt.Println(err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
 // nobody is the user of the tests that need another one.
 const nobody = 65534
 
@@ -73,44 +45,23 @@ func server(t *testing.T) *fixture.Server {
 	return s
 }
 
-// install puts the program name into BASE/lib.
-func install(t *testing.T, s *fixture.Server, name string) string {
-	t.Helper()
-	p := filepath.Join(s.Base(), "lib", name)
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	if err := os.Link(standIn, p); err != nil {
-		t.Fatalf("link the stand-in as %s: %v", p, err)
-	}
-	return p
-}
-
 // start runs BASE/lib/name (as uid when uid > 0) and kills it when the
 // test ends.
 func start(t *testing.T, s *fixture.Server, name string, uid int) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(install(t, s, name), "3600")
+	var cred *syscall.Credential
 	if uid > 0 {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid)}}
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid)}
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return cmd
+	return plugintest.StartDaemon(t, s.Base(), name, cred)
 }
 
 // healthyNames are the default set of the sample server.
-var healthyNames = []string{"stored", "enpd", "imapd", "popd", "mshttpd", "imsched", "dispatcher", "job_controller", "tcp_smtp_server", "watcher"}
+var healthyNames = plugintest.SampleDaemons
 
-// startAll starts the named daemons and returns their pids by name.
-func startAll(t *testing.T, s *fixture.Server, names []string) map[string]int {
-	pids := map[string]int{}
-	for _, n := range names {
-		pids[n] = start(t, s, n, 0).Process.Pid
-	}
-	return pids
+func startAll(t *testing.T, s *fixture.Server, names []string) map[string][]int {
+	t.Helper()
+	return plugintest.StartDaemons(t, s.Base(), names...)
 }
 
 func except(names []string, leave ...string) []string {
@@ -179,9 +130,9 @@ func TestStandInsHealthy(t *testing.T) {
 	if p := out.Perf["procs_imapd"]; p.Value != 2 || p.Warn != "" || p.Crit != "1:" || p.Min != "0" {
 		t.Errorf("procs_imapd = %+v, want 2;;1:;0;", p)
 	}
-	out.Contains(t, fmt.Sprintf("[OK] imapd: 2 processes running (expected: service.imap.enable = yes): pid %d up ", pids["imapd"]),
+	out.Contains(t, fmt.Sprintf("[OK] imapd: 2 processes running (expected: service.imap.enable = yes): pid %d up ", pids["imapd"][0]),
 		fmt.Sprintf(", pid %d up ", second),
-		fmt.Sprintf("[OK] stored: 1 process running (expected: always): pid %d up ", pids["stored"]))
+		fmt.Sprintf("[OK] stored: 1 process running (expected: always): pid %d up ", pids["stored"][0]))
 }
 
 // The broken sample of the demo: no imapd, no watcher.
@@ -214,7 +165,7 @@ func TestDeadDaemon(t *testing.T) {
 	t.Parallel()
 	s := server(t)
 	startAll(t, s, except(healthyNames, "imapd"))
-	cmd := exec.Command(install(t, s, "imapd"), "3600")
+	cmd := exec.Command(plugintest.InstallDaemon(t, s.Base(), "imapd"), "3600")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func report(env *plugin.Env, l *layout.Layout, exp expectation, s settings, trac
 		}
 	}
 	if exp.note != "" {
-		res.Add(plugin.OK, "%s", exp.note)
+		res.Add(plugin.WARNING, "%s", exp.note)
 	}
 	for _, v := range verdicts {
 		if text, show := describe(env, v, c, env.Verbose); show {
@@ -68,7 +68,7 @@ func report(env *plugin.Env, l *layout.Layout, exp expectation, s settings, trac
 		}
 		res.AddPerf(plugin.NewPerf("procs_"+v.d.name, float64(v.count), "").Thresholds(v.warn, v.crit).Bounds(0, math.NaN()))
 	}
-	res.Summary = summarize(verdicts, c)
+	res.Summary = summarize(verdicts, c, exp.note)
 	return res
 }
 
@@ -196,7 +196,7 @@ func describeRange(r threshold.Range) string {
 }
 
 // summarize is line 1: the problems, stored's first, or what runs.
-func summarize(vs []verdict, c census) string {
+func summarize(vs []verdict, c census, note string) string {
 	var problems, missing []string
 	for _, v := range vs {
 		name := v.d.name
@@ -224,6 +224,9 @@ func summarize(vs []verdict, c census) string {
 		} else {
 			problems = append([]string{m}, problems...)
 		}
+	}
+	if note != "" {
+		problems = append(problems, note)
 	}
 	if len(problems) > 0 {
 		return strings.Join(problems, "; ")
