@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -288,4 +290,40 @@ func TestSolarisBuild(t *testing.T) {
 			t.Errorf("GOOS=%s go %s: %v\n%s", c[0], strings.Join(c[1:], " "), err, b)
 		}
 	}
+}
+
+var procsRE = regexp.MustCompile(`^PROCS (OK|WARNING|CRITICAL): ([0-9]+) process`)
+
+// TestAgreesWithCheckProcs: check_procs -C NAME (the kernel's command
+// name) with -a BASE/lib/NAME (its command line, which starts with the
+// program's path) counts what check_msgprocs counts for each daemon, also
+// once one has exited and been reaped.
+func TestAgreesWithCheckProcs(t *testing.T) {
+	t.Parallel()
+	tool := plugintest.RequireTool(t, "/usr/lib/nagios/plugins/check_procs", "monitoring-plugins-basic")
+	s := server(t)
+	startAll(t, s, append(except(healthyNames, "watcher"), "imapd", "imapd"))
+	last := start(t, s, "mshttpd", 0)
+	count := func(name string) int {
+		t.Helper()
+		b, _ := exec.Command(tool, "-C", name, "-a", filepath.Join(s.Base(), "lib", name), "-c", "1:").CombinedOutput()
+		m := procsRE.FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("check_procs said: %s", b)
+		}
+		n, _ := strconv.Atoi(string(m[2]))
+		return n
+	}
+	compare := func(when string) {
+		out := run(t, "-B", s.Base())
+		for _, name := range append(healthyNames, "tcp_lmtp_server") {
+			if ours, theirs := perfValue(t, out, "procs_"+name), count(name); int(ours) != theirs {
+				t.Errorf("%s: %s: check_msgprocs counts %v, check_procs %d", when, name, ours, theirs)
+			}
+		}
+	}
+	compare("running")
+	last.Process.Kill()
+	last.Wait()
+	compare("one mshttpd gone")
 }
