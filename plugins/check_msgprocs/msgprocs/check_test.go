@@ -151,6 +151,10 @@ func TestCheck(t *testing.T) {
 			return snapshot{procs: without(tb.healthy().procs, "watcher")}
 		}, nil, want{code: 0, summary: "all 8 expected daemons running (10 processes); also running though not expected: popd",
 			has: []string{"[OK] popd: 1 process running though not expected: pid 1003"}, perf: map[string]string{"procs_popd": "1;;", "procs_watcher": "0;;"}}},
+		{"a switch that is neither yes nor no keeps the default", func(s *fixture.Server, tb *table) snapshot {
+			s.Set("service.pop.enable", "perhaps")
+			return snapshot{procs: without(tb.healthy().procs, "popd")}
+		}, nil, want{code: 2, summary: "not running: popd", has: []string{"[CRITICAL] popd: not running (expected: default set): POP service"}}},
 		{"--ignore and --expect", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: without(tb.healthy().procs, "popd", "mshttpd")}
 		}, []string{"--ignore", "popd", "--ignore=mshttpd,enpd", "--expect", "tcp_lmtp_server,AService"},

@@ -69,35 +69,52 @@ type expectation struct {
 	note   string            // why the configuration could not be read (a warning), or ""
 }
 
-// expectedFromConfig is the one place the check reads the server's
-// configuration: the switches of msg.conf (configutil's settings). Without
-// msg.conf (7u5 and later keep their Unified Configuration in config.xml
-// instead) it is the default set. A msg.conf that exists but cannot be
-// read gives the default set too, with a note that makes the run a
-// warning: the processes are still worth checking, but a plugin that could
-// not read what says which daemons should run must not say all is well.
-func expectedFromConfig(l *layout.Layout) expectation {
-	e := expectation{why: map[string]string{}, ignore: map[string]bool{}}
+// switchLookup tells one configuration switch: whether it is on, its
+// value as written, and whether it is set to a yes or a no (a switch that
+// is unset, or set to neither, keeps the default).
+type switchLookup func(key string) (on bool, raw string, set bool)
+
+// readSwitches is the one place the check reads the server's
+// configuration, through lib/layout's msg.conf reader (configutil's
+// settings); a reader of the Unified Configuration of 7u5 and later can
+// replace it here alone. Without msg.conf no switch is set: the default
+// set applies. A msg.conf that exists but cannot be read gives the default
+// set too, with a note that makes the run a warning: the processes are
+// still worth checking, but a plugin that could not read what says which
+// daemons should run must not say all is well.
+func readSwitches(l *layout.Layout) (lookup switchLookup, source, note string) {
 	conf, err := l.ReadConf()
 	switch {
 	case err != nil:
-		e.source = "the default set"
-		e.note = fmt.Sprintf("%s: expecting the default set", err)
-		conf = nil
+		conf, source, note = nil, "the default set", fmt.Sprintf("%s: expecting the default set", err)
 	case !exists(l.MsgConfPath()):
-		e.source = "the default set (no " + l.MsgConfPath() + ")"
+		source = "the default set (no " + l.MsgConfPath() + ")"
 	default:
-		e.source = l.MsgConfPath()
+		source = l.MsgConfPath()
 	}
+	lookup = func(key string) (bool, string, bool) {
+		raw, present := conf[key]
+		// Bool returns the default it is given for a value that is
+		// neither yes nor no: both defaults agree on a real answer.
+		yes, no := conf.Bool(key, true), conf.Bool(key, false)
+		return yes, raw, present && yes == no
+	}
+	return lookup, source, note
+}
+
+// expectedFromConfig is the expected set: the default set, changed by the
+// switches the configuration sets; impurge when it is installed.
+func expectedFromConfig(l *layout.Layout) expectation {
+	lookup, source, note := readSwitches(l)
+	e := expectation{source: source, note: note, why: map[string]string{}, ignore: map[string]bool{}}
 	for _, d := range daemons {
 		on, why := d.byDefault, "default set"
 		if d.name == "stored" {
 			why = "always"
 		}
 		for _, key := range d.switches {
-			if v, set := conf[key]; set {
-				on = conf.Bool(key, d.byDefault)
-				why = fmt.Sprintf("%s = %s", key, v)
+			if v, raw, set := lookup(key); set {
+				on, why = v, fmt.Sprintf("%s = %s", key, raw)
 				break
 			}
 		}
@@ -127,8 +144,7 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// applyOptions adds --expect, removes --ignore, and tracks the programs
-// --count names.
+// applyOptions adds --expect and removes --ignore.
 func (e *expectation) applyOptions(expect, ignore []string) {
 	for _, n := range expect {
 		e.why[n] = "--expect"
