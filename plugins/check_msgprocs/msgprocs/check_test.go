@@ -114,9 +114,15 @@ func TestCheck(t *testing.T) {
 		}, nil, want{code: 1, summary: "watcher is not running: crashed daemons will not be restarted", perf: map[string]string{"procs_watcher": "0;1:;"}}},
 		{"a zombie imapd does not count", func(s *fixture.Server, tb *table) snapshot {
 			tb.procs = without(tb.healthy().procs, "imapd")
-			tb.add(procinfo.Info{Name: "imapd", Zombie: true})
+			tb.add(procinfo.Info{Name: "imapd", Zombie: true, PPid: 1009}) // the watcher's child
 			return snapshot{procs: tb.procs}
-		}, nil, want{code: 2, summary: "not running: imapd (defunct)", has: []string{"defunct (exited, not reaped by its parent): pid 1011"}, perf: map[string]string{"procs_imapd": "0;;1:"}}},
+		}, nil, want{code: 2, summary: "not running: imapd (defunct)", has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service; defunct (exited, not reaped by its parent): pid 1011"},
+			perf: map[string]string{"procs_imapd": "0;;1:"}}},
+		{"a zombie of unknown installation is named with -v only", func(s *fixture.Server, tb *table) snapshot {
+			tb.procs = without(tb.healthy().procs, "imapd")
+			tb.add(procinfo.Info{Name: "imapd", Zombie: true, PPid: 4242})
+			return snapshot{procs: tb.procs}
+		}, []string{"-v"}, want{code: 2, summary: "not running: imapd", has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service; defunct, installation unknown (its parent is not of this one): pid 1011"}}},
 		{"another installation's imapd does not count", func(s *fixture.Server, tb *table) snapshot {
 			tb.procs = without(tb.healthy().procs, "imapd")
 			tb.add(procinfo.Info{Name: "imapd", Exe: "/opt/other/lib/imapd"})

@@ -188,23 +188,15 @@ func TestZombieDaemon(t *testing.T) {
 	cmd := start(t, s, "imapd", 0)
 	cmd.Process.Kill()
 	// Not reaped: this test process is its parent and has not waited.
-	stat := fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid)
-	for i := 0; ; i++ {
-		b, err := os.ReadFile(stat)
-		if err == nil && strings.Contains(string(b), ") Z ") {
-			break
-		}
-		if i == 1_000_000 {
-			t.Fatalf("pid %d never became a zombie", cmd.Process.Pid)
-		}
-		runtime.Gosched()
-	}
-	out := run(t, "-B", s.Base())
+	waitZombie(t, cmd.Process.Pid)
+	// Its parent is this test, not a daemon of the installation: the
+	// zombie is listed with -v as one whose installation is unknown.
+	out := run(t, "-B", s.Base(), "-v")
 	out.Expect(t, "MSGPROCS", 2)
-	if out.Summary != "not running: imapd (defunct)" || perfValue(t, out, "procs_imapd") != 0 {
+	if out.Summary != "not running: imapd" || perfValue(t, out, "procs_imapd") != 0 {
 		t.Errorf("zombie imapd:\n%s", out.Stdout)
 	}
-	out.Contains(t, fmt.Sprintf("defunct (exited, not reaped by its parent): pid %d", cmd.Process.Pid))
+	out.Contains(t, "defunct, installation unknown (its parent is not of this one): ", fmt.Sprintf("pid %d", cmd.Process.Pid))
 }
 
 // The server runs as its own user (mailsrv), the plugin as root or nagios:
@@ -235,20 +227,27 @@ func TestPluginAsAnotherUser(t *testing.T) {
 }
 
 // Daemons of another installation on the same host do not count; -v
-// names them.
+// names them. xtestd, a name no other test uses, shows the listing
+// exactly: the host is shared, and other tests' stand-in imapd are
+// another installation too.
 func TestAnotherInstallation(t *testing.T) {
 	t.Parallel()
 	s, other := server(t), server(t)
 	startAll(t, s, except(healthyNames, "imapd"))
-	pid := start(t, other, "imapd", 0).Process.Pid
-	out := run(t, "-B", s.Base())
+	start(t, other, "imapd", 0)
+	pid := start(t, other, "xtestd", 0).Process.Pid
+	out := run(t, "-B", s.Base(), "--expect", "xtestd")
 	out.Expect(t, "MSGPROCS", 2)
+	if out.Summary != "not running: imapd, xtestd" || perfValue(t, out, "procs_imapd") != 0 || perfValue(t, out, "procs_xtestd") != 0 {
+		t.Errorf("another installation's daemons counted:\n%s", out.Stdout)
+	}
 	if strings.Contains(out.Stdout, other.Base()) {
 		t.Errorf("another installation named without -v:\n%s", out.Stdout)
 	}
-	out = run(t, "-B", s.Base(), "-v")
+	out = run(t, "-B", s.Base(), "--expect", "xtestd", "-v")
 	out.Expect(t, "MSGPROCS", 2)
-	out.Contains(t, fmt.Sprintf("not counted, another installation: pid %d runs %s/lib/imapd", pid, other.Base()))
+	out.Contains(t, "[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service; not counted, another installation: pid ",
+		fmt.Sprintf("[CRITICAL] xtestd: not running (expected: --expect): named with --expect or --count; not counted, another installation: pid %d runs %s/lib/xtestd\n", pid, other.Base()))
 }
 
 // The plugin's own name never makes it count: a plugin copied into BASE/lib
@@ -326,4 +325,69 @@ func TestAgreesWithCheckProcs(t *testing.T) {
 	last.Process.Kill()
 	last.Wait()
 	compare("one mshttpd gone")
+}
+
+// A zombie imapd whose parent is a daemon of the installation (here a
+// watcher that never reaps its children) is this installation's: line 1
+// says imapd is defunct.
+func TestZombieOfTheInstallation(t *testing.T) {
+	t.Parallel()
+	s := server(t)
+	startAll(t, s, except(healthyNames, "imapd", "watcher"))
+	lib := filepath.Join(s.Base(), "lib")
+	plugintest.InstallDaemon(t, s.Base(), "imapd")
+	plugintest.InstallDaemon(t, s.Base(), "watcher")
+	// The shell starts imapd and becomes the watcher (exec keeps the
+	// pid), which never waits for its children; imapd is killed once the
+	// watcher is its parent.
+	launcher := filepath.Join(t.TempDir(), "launch")
+	script := fmt.Sprintf("#!/bin/sh\n%s/imapd 3600 &\necho $!\nexec %s/watcher 3600\n", lib, lib)
+	if err := os.WriteFile(launcher, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/bin/sh", launcher)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	var zombie int
+	if _, err := fmt.Fscan(stdout, &zombie); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, cmd.Process.Pid, "(watcher) ")
+	if err := syscall.Kill(zombie, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	waitZombie(t, zombie)
+	out := run(t, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 2)
+	if out.Summary != "not running: imapd (defunct)" || perfValue(t, out, "procs_imapd") != 0 || perfValue(t, out, "procs_watcher") != 1 {
+		t.Errorf("zombie child of the watcher:\n%s", out.Stdout)
+	}
+	out.Contains(t, fmt.Sprintf("defunct (exited, not reaped by its parent): pid %d", zombie))
+}
+
+// waitZombie polls until pid shows as a zombie in /proc.
+func waitZombie(t *testing.T, pid int) { t.Helper(); waitFor(t, pid, ") Z ") }
+
+// waitFor polls until /proc/pid/stat contains what; the deadline only
+// ends a test that would otherwise hang.
+func waitFor(t *testing.T, pid int, what string) {
+	t.Helper()
+	stat := fmt.Sprintf("/proc/%d/stat", pid)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, err := os.ReadFile(stat)
+		if err == nil && strings.Contains(string(b), what) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/proc/%d/stat never showed %q (%v)", pid, what, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

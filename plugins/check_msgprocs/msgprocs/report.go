@@ -12,8 +12,12 @@ import (
 )
 
 // maxPids is how many pids a line lists: imapd and mshttpd may run many
-// processes, and Nagios keeps 8 KiB of output.
-const maxPids = 5
+// processes, and Nagios keeps 8 KiB of output. Other installations'
+// processes, with their long paths, are listed fewer.
+const (
+	maxPids    = 5
+	maxForeign = 3
+)
 
 // atLeastOne is the default range of an expected daemon.
 var atLeastOne = threshold.MustParseRange("1:")
@@ -104,7 +108,7 @@ func describe(env *plugin.Env, v verdict, c census, verbose int) (text string, s
 	name := v.d.name
 	defunct, foreign := c.defunct[name], c.foreign[name]
 	interesting := v.why != "" || v.count > 0 || len(defunct) > 0 || v.warn.IsSet() || v.crit.IsSet()
-	if !interesting && (verbose == 0 || len(foreign) == 0 && verbose < 2) {
+	if !interesting && (verbose == 0 || len(foreign)+len(c.strays[name]) == 0 && verbose < 2) {
 		return "", false
 	}
 	var b strings.Builder
@@ -139,8 +143,11 @@ func describe(env *plugin.Env, v verdict, c census, verbose int) (text string, s
 	if len(defunct) > 0 {
 		fmt.Fprintf(&b, "; defunct (exited, not reaped by its parent): %s", pidList(defunct))
 	}
+	if verbose > 0 && len(c.strays[name]) > 0 {
+		fmt.Fprintf(&b, "; defunct, installation unknown (its parent is not of this one): %s", pidList(c.strays[name]))
+	}
 	if verbose > 0 && len(foreign) > 0 {
-		fmt.Fprintf(&b, "; not counted, another installation: %s", strings.Join(limit(foreign), ", "))
+		fmt.Fprintf(&b, "; not counted, another installation: %s", strings.Join(limit(foreign, maxForeign), ", "))
 	}
 	return b.String(), true
 }
@@ -170,14 +177,15 @@ func pidList(pids []int) string {
 	for _, p := range pids {
 		parts = append(parts, fmt.Sprintf("pid %d", p))
 	}
-	return strings.Join(limit(parts), ", ")
+	return strings.Join(limit(parts, maxPids), ", ")
 }
 
-func limit(items []string) []string {
-	if len(items) <= maxPids {
+// limit keeps the first n items and says how many more there are.
+func limit(items []string, n int) []string {
+	if len(items) <= n {
 		return items
 	}
-	return append(items[:maxPids:maxPids], fmt.Sprintf("and %d more", len(items)-maxPids))
+	return append(items[:n:n], fmt.Sprintf("and %d more", len(items)-n))
 }
 
 func processes(n int) string {

@@ -59,8 +59,11 @@ type instance struct {
 // census is the processes of the tracked programs, by name.
 type census struct {
 	running map[string][]instance
-	defunct map[string][]int    // zombies: exited, not yet reaped
-	foreign map[string][]string // "pid 4711 runs /opt/other/lib/imapd"
+	// defunct are zombies (exited, not yet reaped) whose parent is a
+	// process of this installation; strays are the other zombies, whose
+	// installation cannot be told (a zombie has no executable left).
+	defunct, strays map[string][]int
+	foreign         map[string][]string // "pid 4711 runs /opt/other/lib/imapd"
 }
 
 // installation is the BASE/lib directory the daemons must run from, as
@@ -103,8 +106,13 @@ func where(p procinfo.Info) string {
 // take sorts the snapshot's processes into the census of names. The
 // plugin itself and its parent never count, whatever they are called.
 func take(s snapshot, names []string, in installation, self, parent int) census {
-	c := census{running: map[string][]instance{}, defunct: map[string][]int{}, foreign: map[string][]string{}}
+	c := census{running: map[string][]instance{}, defunct: map[string][]int{}, strays: map[string][]int{}, foreign: map[string][]string{}}
+	ours := map[int]bool{} // every live process running a program of BASE/lib
+	var zombies []procinfo.Info
 	for _, p := range s.procs {
+		if path := where(p); path != "" && in.owns(path) {
+			ours[p.Pid] = true
+		}
 		if p.Pid == self || p.Pid == parent {
 			continue
 		}
@@ -113,7 +121,7 @@ func take(s snapshot, names []string, in installation, self, parent int) census 
 			continue
 		}
 		if p.Zombie {
-			c.defunct[name] = append(c.defunct[name], p.Pid)
+			zombies = append(zombies, p)
 			continue
 		}
 		path := where(p)
@@ -122,6 +130,14 @@ func take(s snapshot, names []string, in installation, self, parent int) census 
 			continue
 		}
 		c.running[name] = append(c.running[name], instance{pid: p.Pid, start: p.Start, unverified: path == ""})
+	}
+	for _, z := range zombies {
+		name, _ := programOf(z, names)
+		if ours[z.PPid] {
+			c.defunct[name] = append(c.defunct[name], z.Pid)
+		} else {
+			c.strays[name] = append(c.strays[name], z.Pid)
+		}
 	}
 	return c
 }
