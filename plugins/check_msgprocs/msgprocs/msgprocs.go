@@ -133,7 +133,7 @@ func check(env *plugin.Env, o *options, list lister) (*plugin.Result, error) {
 	}
 	self, parent := selfAndParent()
 	c := take(snap, tracked, newInstallation(l.Lib), self, parent)
-	return report(env, l, exp, s, tracked, snap, c), nil
+	return report(env, exp, s, tracked, snap, c), nil
 }
 
 // trackedNames are the programs counted and given a perfdata label: every

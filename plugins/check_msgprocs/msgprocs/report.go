@@ -5,7 +5,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
@@ -46,7 +45,7 @@ func judge(name string, exp expectation, s settings, c census) verdict {
 	return v
 }
 
-func report(env *plugin.Env, l *layout.Layout, exp expectation, s settings, tracked []string, snap snapshot, c census) *plugin.Result {
+func report(env *plugin.Env, exp expectation, s settings, tracked []string, snap snapshot, c census) *plugin.Result {
 	res := &plugin.Result{}
 	verdicts := make([]verdict, 0, len(tracked))
 	for _, name := range tracked {
