@@ -23,6 +23,7 @@ var brokenState = map[string]string{
 	"check_dblogs":        "CRITICAL",
 	"check_folders":       "CRITICAL",
 	"check_msglogs":       "WARNING",
+	"check_msgprocs":      "CRITICAL",
 	"check_msgstore":      "CRITICAL",
 	"check_msgstore_disk": "CRITICAL",
 	"check_stored":        "CRITICAL",
@@ -52,6 +53,8 @@ var breakers = map[string]func(s *fixture.Server){
 	"check_msglogs": func(s *fixture.Server) {
 		s.SetAge(fixture.VarRel+"/log/mail.log_current", 2*time.Hour)
 	},
+	// check_msgprocs: no daemon runs on the broken sample (livenHealthy
+	// starts them on the healthy one only), so stored is not running.
 	// check_cores looks at the host's core directories, check_msgqueue and
 	// check_telemetry alert only on thresholds given as options: the test
 	// passes only -B, so they have no breaker and are compared with a
@@ -62,24 +65,13 @@ var breakers = map[string]func(s *fixture.Server){
 const deadPid = 4194305
 
 // livenHealthy gives the healthy sample server what only a running server
-// has: a process named stored whose pid is in the pid file (a copy of
-// sleep, stopped when the test ends).
-func livenHealthy(t testing.TB, dir string, s *fixture.Server) {
+// has: its daemons, stand-ins (copies of sleep named stored, imapd, ...)
+// started from BASE/lib and stopped when the test ends, with stored's pid
+// in the pid file.
+func livenHealthy(t testing.TB, s *fixture.Server) {
 	t.Helper()
-	prog := filepath.Join(dir, "stored")
-	b, err := os.ReadFile("/bin/sleep")
-	if err == nil {
-		err = os.WriteFile(prog, b, 0o755)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(prog, "3600")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	s.Write(fixture.VarRel+"/proc/store", fmt.Sprintf("%d ready\n", cmd.Process.Pid), time.Hour)
+	pids := plugintest.StartDaemons(t, s.Base(), plugintest.SampleDaemons...)
+	s.Write(fixture.VarRel+"/proc/store", fmt.Sprintf("%d ready\n", pids["stored"][0]), time.Hour)
 }
 
 // variant is one sample server the plugins are pointed at.
@@ -105,7 +97,7 @@ func sampleServers(t testing.TB, dir string) []variant {
 		return s
 	}
 	healthy, broken := mk("healthy"), mk("broken")
-	livenHealthy(t, dir, healthy)
+	livenHealthy(t, healthy)
 	names := make([]string, 0, len(breakers))
 	for n := range breakers {
 		names = append(names, n)

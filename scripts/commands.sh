@@ -5,7 +5,7 @@
 # rewrites it; `make test` checks that it is current.
 set -eu
 out=${1:-nagios-commands.cfg}
-order="check_msgstore_disk check_msglogs check_telemetry check_stored check_dblogs check_folders check_cores check_msgqueue check_msgstore"
+order="check_msgstore_disk check_msglogs check_telemetry check_stored check_msgprocs check_dblogs check_folders check_cores check_msgqueue check_msgstore"
 for d in plugins/check_*/; do
 	p=$(basename "$d")
 	[ -f "$d/main.go" ] || continue

@@ -20,12 +20,26 @@ run() {
 	echo
 }
 
-# The sample's pid file names pid 28250, which is not alive here: the
-# healthy server gets a stand-in stored (a copy of sleep named stored).
-cp /bin/sleep "$healthy/lib/stored"
-"$healthy/lib/stored" 600 &
-fake=$!
-trap 'kill $fake 2>/dev/null' EXIT
+# No daemon of the sample runs here: stand-ins (copies of sleep under the
+# daemons' names) are started from BASE/lib as start-msg starts the real
+# ones, and killed when the demo ends. The healthy server runs every daemon
+# its msg.conf expects, imapd twice; the broken one lacks imapd and the
+# watcher. The sample's pid file names pid 28250, which is not alive here:
+# the healthy one's names its stand-in stored.
+fakes=()
+trap 'kill "${fakes[@]}" 2>/dev/null' EXIT
+standin() { # standin BASE NAME
+	[ -e "$1/lib/$2" ] || cp /bin/sleep "$1/lib/$2"
+	"$1/lib/$2" 600 &
+	fakes+=($!)
+}
+for d in stored enpd imapd imapd popd mshttpd imsched dispatcher job_controller tcp_smtp_server watcher; do
+	standin "$healthy" "$d"
+done
+for d in stored enpd popd mshttpd imsched dispatcher job_controller tcp_smtp_server; do
+	standin "$broken" "$d"
+done
+fake=${fakes[0]}
 echo "$fake ready" >"$healthy/data/proc/store"
 touch -d '-7 hours' "$healthy/data/proc/store"
 
@@ -45,6 +59,10 @@ run "$BIN/check_telemetry" -B "$broken" --response-warning 2
 section "check_stored: Check stored Processes"
 run "$BIN/check_stored" -B "$healthy"
 run "$BIN/check_stored" -B "$broken"
+
+section "check_msgprocs: Check stored Processes (and the other daemons)"
+run "$BIN/check_msgprocs" -B "$healthy"
+run "$BIN/check_msgprocs" -B "$broken"
 
 section "check_dblogs: Check Database Log Files"
 run "$BIN/check_dblogs" -B "$healthy"

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // ErrNoProcess means no process has the pid (it exited and was reaped).
@@ -29,6 +30,9 @@ type Info struct {
 	Exe    string // executable path (Linux /proc/pid/exe; "" when unreadable)
 	Argv0  string // first word of the command line ("" when unreadable or empty)
 	Zombie bool   // exited but not yet reaped by its parent
+	// Start is when the process started (zero when unknown): Linux stat's
+	// starttime after the boot time of /proc/stat, Solaris pr_start.
+	Start time.Time
 }
 
 // Names returns the distinct program names the process goes by: its

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"sync"
 	"syscall"
 )
 
@@ -44,6 +45,11 @@ func Lookup(pid int) (Info, error) {
 		// A thread id of another process: not a process of its own.
 		return Info{}, ErrNoProcess
 	}
+	if ticks, ok := parseStartTicks(stat); ok {
+		if boot, ok := bootTime(); ok {
+			info.Start = startTime(boot, ticks)
+		}
+	}
 	if exe, err := os.Readlink(dir + "/exe"); err == nil {
 		info.Exe = exe
 	}
@@ -51,4 +57,22 @@ func Lookup(pid int) (Info, error) {
 		info.Argv0 = argv0(cmd)
 	}
 	return info, nil
+}
+
+// bootTime is read from /proc/stat once per run: it does not change.
+var bootTime = sync.OnceValues(func() (int64, bool) {
+	b, err := os.ReadFile(procRoot + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	return parseBootTime(b)
+})
+
+// Hidden reports whether /proc hides other users' processes from this
+// user (mounted with hidepid): init, pid 1, exists on every system, so not
+// seeing it while kill(1, 0) says it exists means Pids lists only some
+// processes.
+func Hidden() bool {
+	_, err := Lookup(1)
+	return errors.Is(err, ErrHidden)
 }

@@ -27,5 +27,17 @@ func Lookup(pid int) (Info, error) {
 		}
 		return Info{}, err
 	}
-	return parsePsinfo(b, pid, path)
+	info, err := parsePsinfo(b, pid, path)
+	if err != nil {
+		return info, err
+	}
+	// path/a.out names the executable (Solaris 10 and later, illumos); like
+	// Linux's exe link it is readable by the owner and by root only.
+	if exe, err := os.Readlink(procRoot + "/" + strconv.Itoa(pid) + "/path/a.out"); err == nil {
+		info.Exe = exe
+	}
+	return info, nil
 }
+
+// Hidden is false: Solaris shows every process's psinfo to every user.
+func Hidden() bool { return false }

@@ -13,7 +13,7 @@ func TestOneReasonForAllUnknown(t *testing.T) {
 	bin := plugintest.Build(t, "check_msgstore")
 	out := plugintest.Run(t, bin, nil, "-B", "/nonexistent/msgsvr", "--state-dir", t.TempDir())
 	out.Expect(t, "MSGSTORE", 3)
-	if want := "all 8 checks unknown: msg-svr-base /nonexistent/msgsvr (from --base) does not exist"; out.Summary != want {
+	if want := "all 9 checks unknown: msg-svr-base /nonexistent/msgsvr (from --base) does not exist"; out.Summary != want {
 		t.Errorf("line 1 %q, want %q", out.Line1, want)
 	}
 	// Different reasons keep the per-state count.

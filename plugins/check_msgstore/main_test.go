@@ -3,9 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -104,25 +102,13 @@ func TestOverviewBadOptions(t *testing.T) {
 	out.Contains(t, "[UNKNOWN] disk: check_msgstore_disk: invalid argument for flag `-w, --warning'")
 }
 
-// startStandInStored runs a process named stored (a copy of sleep) under
-// BASE/lib and writes "<pid> ready" into the pid file, as a live server
-// has it.
+// startStandInStored runs stand-ins for the daemons of the sample server
+// (copies of sleep, named stored, imapd, ...) from BASE/lib and writes
+// "<pid> ready" into stored's pid file, as a live server has it.
 func startStandInStored(t *testing.T, s *fixture.Server) {
 	t.Helper()
-	sleep, err := os.ReadFile("/bin/sleep")
-	if err != nil {
-		t.Skip(err)
-	}
-	prog := filepath.Join(s.Base(), "lib", "stored")
-	if err := os.WriteFile(prog, sleep, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(prog, "600")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	s.Write(fixture.VarRel+"/proc/store", fmt.Sprintf("%d ready\n", cmd.Process.Pid), 7*time.Hour)
+	pids := plugintest.StartDaemons(t, s.Base(), plugintest.SampleDaemons...)
+	s.Write(fixture.VarRel+"/proc/store", fmt.Sprintf("%d ready\n", pids["stored"][0]), 7*time.Hour)
 }
 
 // The README's two reports: a healthy server is all OK, a broken one names
@@ -135,10 +121,10 @@ func TestOverviewHealthyAndBrokenServer(t *testing.T) {
 	out := plugintest.Run(t, bin, nil, "-B", healthy.Base(), "--state-dir", t.TempDir(), "--format", "nagios",
 		"--with", "cores=--core-dir "+healthy.Path("var/cores"))
 	out.Expect(t, "MSGSTORE", 0)
-	if out.Summary != "all 8 checks OK" || len(out.Lines) != 8 {
+	if out.Summary != "all 9 checks OK" || len(out.Lines) != 9 {
 		t.Fatalf("healthy:\n%s", out.Stdout)
 	}
-	for _, name := range []string{"disk", "msglogs", "telemetry", "stored", "dblogs", "folders", "cores", "msgqueue"} {
+	for _, name := range []string{"disk", "msglogs", "telemetry", "stored", "procs", "dblogs", "folders", "cores", "msgqueue"} {
 		out.Contains(t, "[OK] "+name+": ")
 	}
 
@@ -151,13 +137,14 @@ func TestOverviewHealthyAndBrokenServer(t *testing.T) {
 		"--with", "msgqueue=--channel-warning ims-ms=50 --held-warning 0"}
 	out = plugintest.Run(t, bin, nil, append(args, "--format", "nagios")...)
 	out.Expect(t, "MSGSTORE", 2)
-	if want := "4 critical (disk, stored, dblogs, folders), 3 warning (telemetry, cores, msgqueue) of 8 checks"; out.Summary != want {
+	if want := "5 critical (disk, stored, procs, dblogs, folders), 3 warning (telemetry, cores, msgqueue) of 9 checks"; out.Summary != want {
 		t.Errorf("summary %q, want %q", out.Summary, want)
 	}
-	out.Contains(t, "[CRITICAL] stored: stored is not running: pid 28250 is dead", "[CRITICAL] dblogs: 12 database logs",
+	out.Contains(t, "[CRITICAL] stored: stored is not running: pid 28250 is dead",
+		"[CRITICAL] procs: stored is not running: nothing else starts without it", "[CRITICAL] dblogs: 12 database logs",
 		"[CRITICAL] folders: 3 damaged folders", "[WARNING] cores: 2 cores: imapd (pid 4711, 3h ago), stored (pid 28250, 2d ago)",
 		"[OK] msglogs: first check of 7 logs")
-	for _, label := range []string{"disk.primary+mboxlist+queue_used", "stored.ckp_age", "dblogs.logs", "folders.damaged_folders", "cores.cores", "msgqueue.ims-ms_messages", "telemetry.captures"} {
+	for _, label := range []string{"disk.primary+mboxlist+queue_used", "stored.ckp_age", "dblogs.logs", "folders.damaged_folders", "cores.cores", "msgqueue.ims-ms_messages", "telemetry.captures", "procs.procs_imapd"} {
 		if _, ok := out.Perf[label]; !ok {
 			t.Errorf("perfdata %s missing", label)
 		}
@@ -165,7 +152,7 @@ func TestOverviewHealthyAndBrokenServer(t *testing.T) {
 
 	table := plugintest.Run(t, bin, nil, append(args, "--format", "table")...)
 	if table.Code != 2 || !strings.Contains(table.Stdout, "stored     check_stored         CRITICAL  stored is not running") ||
-		!strings.Contains(table.Stdout, "message store: CRITICAL - 4 critical (disk, stored, dblogs, folders)") {
+		!strings.Contains(table.Stdout, "message store: CRITICAL - 5 critical (disk, stored, procs, dblogs, folders)") {
 		t.Errorf("table:\n%s", table.Stdout)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/plugins/check_dblogs/dblogs"
 	"github.com/msgstore-plugins/msgstore/plugins/check_folders/folders"
 	"github.com/msgstore-plugins/msgstore/plugins/check_msglogs/msglogs"
+	"github.com/msgstore-plugins/msgstore/plugins/check_msgprocs/msgprocs"
 	"github.com/msgstore-plugins/msgstore/plugins/check_msgqueue/msgqueue"
 	"github.com/msgstore-plugins/msgstore/plugins/check_msgstore_disk/disk"
 	"github.com/msgstore-plugins/msgstore/plugins/check_stored/stored"
@@ -25,6 +26,7 @@ var registry = []check{
 	{"msglogs", msglogs.Spec},
 	{"telemetry", telemetry.Spec},
 	{"stored", stored.Spec},
+	{"procs", msgprocs.Spec},
 	{"dblogs", dblogs.Spec},
 	{"folders", folders.Spec},
 	{"cores", cores.Spec},
