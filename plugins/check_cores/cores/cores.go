@@ -120,7 +120,7 @@ func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error)
 // found (neither --base nor $MSG_SVR_BASE nor a default base), the check
 // still searches the given directories, without store exclusions to apply.
 func openLayout(env *plugin.Env, o *options) (*layout.Layout, error) {
-	l, err := layout.Open(o.Base, o.StoreRoot, env.Getenv)
+	l, err := o.OpenLayout(env, o.StoreRoot)
 	if err != nil && len(o.Dirs) > 0 && o.Base == "" && env.Getenv("MSG_SVR_BASE") == "" {
 		return nil, nil
 	}

@@ -150,8 +150,7 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 	if err := ValidatePatterns(o.Patterns, o.NoDefaultPatterns, o.NotRunningPattern); err != nil {
 		return nil, err
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, err
 	}

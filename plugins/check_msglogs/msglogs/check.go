@@ -102,8 +102,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}

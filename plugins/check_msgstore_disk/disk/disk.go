@@ -21,14 +21,14 @@ import (
 type options struct {
 	plugin.Common
 	StoreRoot     string         `long:"store-root" value-name:"DIR" description:"store root (default: BASE/data/store)"`
-	Partitions    []string       `short:"p" long:"partition" value-name:"NICK=PATH" description:"check this store partition (repeatable or comma list; NICK=PATH, PATH, or a NICK known from msg.conf); default: the store.partition.*.path settings of BASE/config/msg.conf, else the directories in STORE_ROOT/partition"`
+	Partitions    []string       `short:"p" long:"partition" value-name:"NICK=PATH" description:"check this store partition (repeatable or comma list; NICK=PATH, PATH, or a NICK known from the configuration); default: the store.partition.*.path settings of msg.conf, or the partition:*.path settings of Unified Configuration (msconfig), else the directories in STORE_ROOT/partition"`
 	Warning       spaceThreshold `short:"w" long:"warning" value-name:"FREE" default:"25%" description:"warn when space available to non-root users falls below this: a percentage (25%) or a size (10GiB, 500MiB, 20GB)"`
 	Critical      spaceThreshold `short:"c" long:"critical" value-name:"FREE" default:"10%" description:"critical when available space falls below this (msprobe's own alarm.diskavail.msgalarmthreshold defaults to 10%)"`
 	InodeWarning  inodeThreshold `short:"W" long:"inode-warning" value-name:"PCT" default:"10%" description:"warn when free inodes fall below this percentage"`
 	InodeCritical inodeThreshold `short:"K" long:"inode-critical" value-name:"PCT" default:"5%" description:"critical when free inodes fall below this percentage"`
-	LockThreshold float64        `long:"lock-threshold" value-name:"PCT" description:"used percentage at which stored locks a partition (default: local.store.diskusagethreshold from msg.conf, else 99)"`
+	LockThreshold float64        `long:"lock-threshold" value-name:"PCT" description:"used percentage at which stored locks a partition (default: local.store.diskusagethreshold from msg.conf, store.diskusagethreshold from Unified Configuration (name assumed), else 99)"`
 	NoMboxlist    bool           `long:"no-mboxlist" description:"do not check STORE_ROOT/mboxlist"`
-	NoQueue       bool           `long:"no-queue" description:"do not check the MTA queue BASE/data/queue"`
+	NoQueue       bool           `long:"no-queue" description:"do not check the MTA queue (IMTA_QUEUE of imta_tailor, else DATA/queue)"`
 
 	// --predict, --predict-warn/--predict-crit, --state-dir: predict.go.
 	predictOptions
@@ -100,24 +100,33 @@ func (f *filesystem) hasPartition() bool {
 }
 
 func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, o.StoreRoot, env.Getenv)
+	l, err := o.OpenLayout(env, o.StoreRoot)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("reading %s", l.MsgConfPath())
-	conf, err := l.ReadConf()
+	cfg, err := o.ReadConfiguration(env, l)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
 	env.Stage("listing partitions")
-	parts, err := l.Partitions(o.Partitions, conf)
+	parts, err := cfg.Partitions(o.Partitions)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	lockAt, err := lockThreshold(o, conf)
+	var partial []string
+	if len(o.Partitions) == 0 {
+		if p := cfg.Partial("partitions from STORE_ROOT/partition only", "give -p"); p != "" {
+			partial = append(partial, p)
+		}
+	}
+	lockAt, lockSource, err := lockThreshold(o, cfg)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
+	}
+	if lockSource.Source == "default" && o.LockThreshold == 0 {
+		if p := cfg.Partial("lock threshold assumed 99%", "give --lock-threshold"); p != "" {
+			partial = append(partial, p)
+		}
 	}
 	targets := make([]target, 0, len(parts)+2)
 	for _, pt := range parts {
@@ -126,8 +135,9 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	if !o.NoMboxlist {
 		targets = append(targets, target{name: "mboxlist", path: l.Mboxlist()})
 	}
+	queue := queueDir(l, cfg)
 	if !o.NoQueue {
-		targets = append(targets, target{name: "queue", path: l.Queue})
+		targets = append(targets, target{name: "queue", path: queue})
 	}
 
 	res := &plugin.Result{}
@@ -138,29 +148,56 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	}
 	predict(env, res, fss, &o.predictOptions, o.Critical.freeThreshold, lockAt)
 	res.Summary = summary(res, fss)
+	if len(partial) > 0 {
+		// A view narrowed by an unreadable configuration is never OK.
+		res.Raise(plugin.WARNING)
+		res.Summary = strings.Join(partial, "; ") + "; " + res.Summary
+	}
+	if env.Verbose > 0 {
+		addSources(res, cfg, parts, lockAt, lockSource, queue)
+	}
 	return res, nil
+}
+
+// queueDir is the MTA queue the configuration names, kept as
+// BASE/data/queue when that is the same directory, so that the label and
+// the prediction history of a server stay what they were.
+func queueDir(l *layout.Layout, cfg *layout.Configuration) string {
+	q, err := cfg.QueueDir()
+	if err != nil || q.Value == l.Queue {
+		return l.Queue
+	}
+	a, aerr := os.Stat(q.Value)
+	b, berr := os.Stat(l.Queue)
+	if aerr == nil && berr == nil && os.SameFile(a, b) {
+		return l.Queue
+	}
+	return q.Value
+}
+
+// addSources says, with -v, where each configured value came from.
+func addSources(res *plugin.Result, cfg *layout.Configuration, parts []layout.Partition, lockAt float64, lock layout.Setting, queue string) {
+	for _, n := range cfg.Notes() {
+		res.Add(plugin.OK, "%s", n)
+	}
+	for _, p := range parts {
+		res.Add(plugin.OK, "partition %s: %s (from %s)", p.Nick, p.Path, p.Source)
+	}
+	res.Add(plugin.OK, "lock threshold: %s%% (from %s)", strconv.FormatFloat(lockAt, 'f', -1, 64), lock.Source)
+	res.Add(plugin.OK, "queue: %s", queue)
 }
 
 // lockThreshold is the used percentage at which stored locks a partition,
 // or 0 when stored does not check (local.store.checkdiskusage = no).
-func lockThreshold(o *options, conf layout.Conf) (float64, error) {
+func lockThreshold(o *options, cfg *layout.Configuration) (float64, layout.Setting, error) {
 	if o.LockThreshold != 0 {
 		if o.LockThreshold < 1 || o.LockThreshold > 100 {
-			return 0, fmt.Errorf("--lock-threshold %v: must be between 1 and 100", o.LockThreshold)
+			return 0, layout.Setting{}, fmt.Errorf("--lock-threshold %v: must be between 1 and 100", o.LockThreshold)
 		}
-		return o.LockThreshold, nil
+		return o.LockThreshold, layout.Setting{Source: "--lock-threshold"}, nil
 	}
-	if !conf.Bool("local.store.checkdiskusage", true) {
-		return 0, nil
-	}
-	if v, ok := conf["local.store.diskusagethreshold"]; ok && v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 1 || f > 100 {
-			return 99, nil // stored documents 1-99; fall back to its default
-		}
-		return f, nil
-	}
-	return 99, nil
+	pct, s, _ := cfg.LockThreshold()
+	return pct, s, nil
 }
 
 // measure stats every target, groups them by device and statfs's each

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/stamps"
 	"github.com/msgstore-plugins/msgstore/lib/units"
@@ -100,8 +99,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if err := o.validate(); err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
