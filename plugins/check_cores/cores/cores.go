@@ -141,6 +141,7 @@ func searchRoots(l *layout.Layout, o *options, sys systemPaths) ([]root, []strin
 	roots = append(roots,
 		root{path: l.Lib, why: "daemons, BASE/lib"},
 		root{path: l.Sbin, why: "admin tools, BASE/sbin"},
+		root{path: l.Bin, why: "admin tools, BASE/bin"},
 		root{path: l.Config, why: "BASE/config"},
 		root{path: l.Data, why: "BASE/data"},
 		root{path: l.Base, why: "msg-svr-base"},
@@ -182,17 +183,19 @@ func exclusions(env *plugin.Env, l *layout.Layout, o *options) map[fileID]string
 			ex{filepath.Join(l.Data, "log"), "log directory"},
 			ex{l.Telemetry, "telemetry"},
 		)
-		env.Stage("reading %s", l.MsgConfPath())
-		if conf, err := l.ReadConf(); err == nil {
-			if parts, err := l.Partitions(nil, conf); err == nil {
+		// What the configuration says adds to the defaults above; when it
+		// cannot be read, the defaults still keep the store out.
+		if cfg, err := o.ReadConfiguration(env, l); err == nil {
+			if parts, err := cfg.Partitions(nil); err == nil {
 				for _, p := range parts {
 					list = append(list, ex{p.Path, "store partition " + p.Nick})
 				}
 			}
-			for k, v := range conf {
-				if strings.HasPrefix(k, "logfile.") && strings.HasSuffix(k, ".logdir") && v != "" {
-					list = append(list, ex{v, "log directory"})
-				}
+			for _, d := range cfg.LogDirs() {
+				list = append(list, ex{d.Value, "log directory"})
+			}
+			if q, err := cfg.QueueDir(); err == nil {
+				list = append(list, ex{q.Value, "MTA queue"})
 			}
 		}
 	}

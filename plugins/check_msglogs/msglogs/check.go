@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/errtext"
-	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/logtail"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/state"
@@ -106,13 +105,8 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("reading %s", l.MsgConfPath())
-	conf, confErr := l.ReadConf()
-	if confErr != nil {
-		conf = layout.Conf{}
-	}
-	env.Stage("reading %s", filepath.Join(l.Config, "imta_tailor"))
-	dirs := logDirs(l, conf, o.LogDir)
+	conf, confErr := o.ReadConfiguration(env, l)
+	dirs, partial := logDirs(l, conf, o.LogDir)
 
 	env.Stage("checking state dir %s", o.StateDir)
 	if err := state.CheckWritable(o.StateDir); err != nil {
@@ -146,6 +140,10 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	}
 	dirProblems := hygiene(res, o, selected, dirs, listings)
 	res.Summary = summary(results, dirProblems)
+	if partial != "" {
+		res.Raise(plugin.WARNING)
+		res.Summary = partial + "; " + res.Summary
+	}
 	return res, nil
 }
 

@@ -78,25 +78,31 @@ func hasCompressedSuffix(name string) bool {
 	return false
 }
 
-// logDirs finds each service's log directory: --log-dir, else the
-// service's logfile.<svc>.logdir from msg.conf, IMTA_LOG from imta_tailor
-// for the MTA, else BASE/log.
-func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]string {
-	dirs := map[string]string{}
-	mtaDir := imtaLogDir(filepath.Join(l.Config, "imta_tailor"))
+// logDirs finds each service's log directory: --log-dir, else what the
+// installation's configuration says (logfile.<svc>.logdir in msg.conf or
+// <svc>.logfile.logdir in Unified Configuration; for the MTA IMTA_LOG from
+// imta_tailor, DATA/log with Unified Configuration), else BASE/log. partial
+// is set when a directory is a default only because a Unified
+// Configuration could not be read.
+func logDirs(l *layout.Layout, conf *layout.Configuration, option string) (dirs map[string]string, partial string) {
+	dirs = map[string]string{}
 	for _, svc := range services {
 		d := l.Log
 		switch {
 		case option != "":
 			d = option
-		case svc == "mta" && mtaDir != "":
-			d = mtaDir
-		case svc != "mta" && conf["logfile."+svc+".logdir"] != "":
-			d = conf["logfile."+svc+".logdir"]
+		case svc == "mta":
+			d = conf.MTALogDir().Value
+		default:
+			s, known := conf.LogDir(svc)
+			d = s.Value
+			if !known && partial == "" {
+				partial = conf.Partial("log directories default to "+d, "give --log-dir")
+			}
 		}
 		dirs[svc] = filepath.Clean(d)
 	}
-	return dirs
+	return dirs, partial
 }
 
 // imtaLogDir reads IMTA_LOG=dir from imta_tailor; "" when it cannot or the
