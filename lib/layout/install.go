@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/msgstore-plugins/msgstore/lib/errtext"
 )
@@ -62,8 +63,16 @@ func (l *Layout) Check() error {
 		}
 	}
 	return &NotInstalledError{Msg: fmt.Sprintf(
-		"%s is not a Messaging Server installation: none of %s, %s, %s, a daemon in %s exist (give --base, or --data-root/--config-root)",
-		l.Base, l.MsgConfPath(), l.ConfigXMLPath(), l.StoreRoot, l.Lib)}
+		"%s is not a Messaging Server installation: it has none of %s, %s, %s, %s (give --base, or --data-root and --config-root)",
+		l.Base, l.rel(l.MsgConfPath()), l.rel(l.ConfigXMLPath()), l.rel(l.StoreRoot), l.rel(filepath.Join(l.Lib, "stored")))}
+}
+
+// rel shortens a path below msg-svr-base for messages.
+func (l *Layout) rel(p string) string {
+	if r, ok := strings.CutPrefix(p, strings.TrimSuffix(l.Base, "/")+"/"); ok && r != "" {
+		return r
+	}
+	return p
 }
 
 // checkRoot reports a root that was named (an option, or a link in

@@ -165,6 +165,9 @@ func findRoot(option, base, link, varSub string) (string, string) {
 // one (ROOT/opt/... -> ROOT/var/opt/..., as packages installed with an
 // alternate root, a zone's root or a test tree lay it out).
 func varRoots(base string) []string {
+	if base == "/" {
+		return nil // /var itself is no data root
+	}
 	out := []string{filepath.Join("/var", base)}
 	if i := strings.Index(base, "/opt/"); i > 0 {
 		out = append(out, base[:i]+"/var"+base[i:])

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -50,7 +51,7 @@ func (c *Configuration) loadUC() {
 				c.ucNotes = append(c.ucNotes, fmt.Sprintf("configuration: Unified Configuration, %d settings from %s show", len(settings), m))
 				return
 			}
-			whyNot = append(whyNot, fmt.Sprintf("%s show: %v", m, err))
+			whyNot = append(whyNot, fmt.Sprintf("%s: %v", m, err))
 		} else {
 			whyNot = append(whyNot, "msconfig not run (--msconfig none)")
 		}
@@ -77,6 +78,9 @@ func (c *Configuration) stage(s string) {
 // minimal environment, bounded in time and output.
 func (c *Configuration) runMsconfig(path string) (map[string]Setting, error) {
 	if err := command.CheckExecutable(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, errors.New("does not exist")
+		}
 		return nil, err
 	}
 	timeout := c.opts.Timeout

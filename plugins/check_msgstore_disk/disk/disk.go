@@ -101,6 +101,10 @@ func (f *filesystem) hasPartition() bool {
 
 func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	l, err := o.OpenLayout(env, o.StoreRoot)
+	if layout.IsDataMissing(err) {
+		// Nothing to measure is an outage, as a missing partition is.
+		return nil, plugin.Criticalf("%v", err)
+	}
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/stamps"
 	"github.com/msgstore-plugins/msgstore/lib/units"
@@ -100,6 +101,10 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		return nil, plugin.Unknownf("%v", err)
 	}
 	l, err := o.OpenLayout(env, "")
+	if layout.IsDataMissing(err) {
+		// No data root, no stored: reported as a missing pid file is.
+		return nil, plugin.Criticalf("%v", err)
+	}
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
