@@ -3,6 +3,7 @@ package layout
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,16 +86,17 @@ func (l *Layout) checkRoot(path, source, what string) error {
 	if err == nil {
 		return nil
 	}
-	ni := &NotInstalledError{DataMissing: what == "data root"}
+	ni := &NotInstalledError{}
 	fi, lerr := os.Lstat(path)
 	switch {
-	case lerr == nil && fi.Mode()&os.ModeSymlink != 0:
+	case errors.Is(err, fs.ErrNotExist) && lerr == nil && fi.Mode()&os.ModeSymlink != 0:
 		target, _ := os.Readlink(path)
 		ni.Msg = fmt.Sprintf("%s %s -> %s is missing: %s", what, path, target, mountHint(what))
+		ni.DataMissing = what == "data root"
 	case source == "--data-root" || source == "--config-root":
 		ni.Msg = fmt.Sprintf("%s %s (from %s) %s", what, path, source, errtext.Reason(err))
 	default:
-		ni.Msg = fmt.Sprintf("%s %s %s", what, path, errtext.Reason(err))
+		ni.Msg = fmt.Sprintf("%s %s: %s", what, path, errtext.Reason(err))
 	}
 	return ni
 }

@@ -133,8 +133,8 @@ func join(dir, name string) string {
 }
 
 // findRoot locates the data or config root: the option, else BASE/<link>
-// (a symlink or a directory, present or not: a dangling link is reported
-// by Check, never replaced), else the same under /var (DataRoot may be
+// when anything is there (a dangling link or an unreadable entry is
+// reported by Check, never replaced), else the same under /var (DataRoot may be
 // /var/<serverroot> and ConfigRoot /var/<serverroot>/config in 7/8, where
 // the links in msg-svr-base are optional), else BASE/<link>.
 func findRoot(option, base, link, varSub string) (string, string) {
@@ -145,7 +145,9 @@ func findRoot(option, base, link, varSub string) (string, string) {
 		return "", "default"
 	}
 	inBase := filepath.Join(base, link)
-	if _, err := os.Lstat(inBase); err == nil {
+	if _, err := os.Lstat(inBase); !errors.Is(err, fs.ErrNotExist) {
+		// There (perhaps a link to nothing, perhaps unreadable): Check
+		// reports what is wrong with it rather than look elsewhere.
 		return inBase, "BASE/" + link
 	}
 	for _, v := range varRoots(base) {
