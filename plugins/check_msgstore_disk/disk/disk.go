@@ -28,6 +28,7 @@ type options struct {
 	InodeCritical inodeThreshold `short:"K" long:"inode-critical" value-name:"PCT" default:"5%" description:"critical when free inodes fall below this percentage"`
 	LockThreshold float64        `long:"lock-threshold" value-name:"PCT" description:"used percentage at which stored locks a partition (default: local.store.diskusagethreshold from msg.conf, store.diskusagethreshold from Unified Configuration (name assumed), else 99)"`
 	NoMboxlist    bool           `long:"no-mboxlist" description:"do not check STORE_ROOT/mboxlist"`
+	NoLogs        bool           `long:"no-logs" description:"do not check the file systems of the log directories (logfile.*.logdir, IMTA_LOG, BASE/log); one already measured as a partition, mboxlist or queue is only listed"`
 	NoQueue       bool           `long:"no-queue" description:"do not check the MTA queue (IMTA_QUEUE of imta_tailor, else DATA/queue)"`
 
 	// --predict, --predict-warn/--predict-crit, --state-dir: predict.go.
@@ -72,6 +73,11 @@ type target struct {
 	name      string
 	path      string
 	partition bool
+	// extra targets (the log directories) are measured only when they are
+	// on a file system of their own; on one already measured they are only
+	// listed, so that its label, perfdata and prediction history stay
+	// what they were.
+	extra bool
 }
 
 // filesystem is a group of targets on one device, measured once.
@@ -83,11 +89,23 @@ type filesystem struct {
 }
 
 func (f *filesystem) label() string {
-	names := make([]string, len(f.targets))
-	for i, t := range f.targets {
-		names[i] = t.name
+	names := make([]string, 0, len(f.targets))
+	for _, t := range f.named() {
+		names = append(names, t.name)
 	}
 	return strings.Join(names, "+")
+}
+
+// named are the targets that name the file system: all but the extra ones
+// that joined it.
+func (f *filesystem) named() []target {
+	out := make([]target, 0, len(f.targets))
+	for i, t := range f.targets {
+		if i == 0 || !t.extra {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func (f *filesystem) hasPartition() bool {
@@ -143,6 +161,11 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	if !o.NoQueue {
 		targets = append(targets, target{name: "queue", path: queue})
 	}
+	var logs []layout.Setting
+	if !o.NoLogs {
+		logs = cfg.LogDirs()
+		targets = append(targets, logTargets(logs)...)
+	}
 
 	res := &plugin.Result{}
 	fss := measure(env, p, targets, res)
@@ -158,9 +181,46 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 		res.Summary = strings.Join(partial, "; ") + "; " + res.Summary
 	}
 	if env.Verbose > 0 {
-		addSources(res, cfg, parts, lockAt, lockSource, queue)
+		addSources(res, cfg, parts, lockAt, lockSource, queue, logs)
 	}
 	return res, nil
+}
+
+// logTargets are the log directories the installation uses, each
+// directory once, labelled log, log2, ...: the services' logs, the MTA's
+// and BASE/log. A default directory that does not exist is no log
+// directory of this installation; a configured one that is missing is
+// reported as any missing target is.
+func logTargets(dirs []layout.Setting) []target {
+	var out []target
+	var seen []os.FileInfo
+	for _, d := range dirs {
+		fi, err := os.Stat(d.Value)
+		if err != nil && d.Source == "default" {
+			continue
+		}
+		if err == nil && containsFile(seen, fi) {
+			continue
+		}
+		if err == nil {
+			seen = append(seen, fi)
+		}
+		name := "log"
+		if len(out) > 0 {
+			name = "log" + strconv.Itoa(len(out)+1)
+		}
+		out = append(out, target{name: name, path: d.Value, extra: true})
+	}
+	return out
+}
+
+func containsFile(fis []os.FileInfo, fi os.FileInfo) bool {
+	for _, f := range fis {
+		if os.SameFile(f, fi) {
+			return true
+		}
+	}
+	return false
 }
 
 // queueDir is the MTA queue the configuration names, kept as
@@ -180,7 +240,7 @@ func queueDir(l *layout.Layout, cfg *layout.Configuration) string {
 }
 
 // addSources says, with -v, where each configured value came from.
-func addSources(res *plugin.Result, cfg *layout.Configuration, parts []layout.Partition, lockAt float64, lock layout.Setting, queue string) {
+func addSources(res *plugin.Result, cfg *layout.Configuration, parts []layout.Partition, lockAt float64, lock layout.Setting, queue string, logs []layout.Setting) {
 	for _, n := range cfg.Notes() {
 		res.Add(plugin.OK, "%s", n)
 	}
@@ -189,6 +249,9 @@ func addSources(res *plugin.Result, cfg *layout.Configuration, parts []layout.Pa
 	}
 	res.Add(plugin.OK, "lock threshold: %s%% (from %s)", strconv.FormatFloat(lockAt, 'f', -1, 64), lock.Source)
 	res.Add(plugin.OK, "queue: %s", queue)
+	for _, d := range logs {
+		res.Add(plugin.OK, "log directory: %s (%s from %s)", d.Value, d.Name, d.Source)
+	}
 }
 
 // lockThreshold is the used percentage at which stored locks a partition,
