@@ -149,3 +149,23 @@ func TestRelativeBase(t *testing.T) {
 	out = runPlugin(t, "check_msgstore", true, nil, "-B", rel, "--check", "folders,disk,dblogs")
 	out.Expect(t, "MSGSTORE", 0)
 }
+
+// check_msgstore hands the roots to every check: with the data elsewhere
+// and no link, --data-root and --config-root make every check see it.
+func TestAggregatePassesTheRoots(t *testing.T) {
+	s := fixture.NewUC(t)
+	// Move the data root where no rule finds it.
+	elsewhere := filepath.Join(t.TempDir(), "msgdata")
+	if err := os.Rename(s.Var(""), elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	out := runPlugin(t, "check_msgstore", true, nil, "-B", s.Base(), "--check", "disk,dblogs,msgqueue,telemetry")
+	out.Expect(t, "MSGSTORE", 3)
+	out.Contains(t, "is not a Messaging Server installation")
+	// (msconfig still names the partitions where they were: disk is left
+	// out, it would rightly say they are missing.)
+	out = runPlugin(t, "check_msgstore", true, nil, "-B", s.Base(), "--data-root", elsewhere, "--config-root", filepath.Join(elsewhere, "config"),
+		"--check", "dblogs,msgqueue,telemetry")
+	out.Expect(t, "MSGSTORE", 0)
+	out.Contains(t, filepath.Join(elsewhere, "store", "mboxlist"))
+}
