@@ -44,7 +44,7 @@ func newSpec(o *options, sys systemPaths) plugin.Spec {
 		Name:    "check_cores",
 		Service: "CORES",
 		Description: "Finds core files left by crashed Messaging Server processes, in the directories where " +
-			"daemons run (msg-svr-base and its lib, sbin, data and config) and where the system puts cores " +
+			"daemons run (msg-svr-base and its lib, sbin, bin, data and config) and where the system puts cores " +
 			"(/var/cores as Sun's debugging guide sets coreadm up, the directory of an absolute Linux " +
 			"kernel.core_pattern, coreadm's directories). Each file named like a core is confirmed by its ELF " +
 			"header (ET_CORE; Linux and Solaris, SPARC and x86, 32 and 64 bit); the program name and pid come " +
