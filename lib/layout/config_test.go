@@ -99,10 +99,16 @@ func TestNotAnInstallation(t *testing.T) {
 	dangling := fixture.New(t)
 	os.Remove(dangling.Path(fixture.BaseRel + "/data"))
 	os.Symlink("/nonexistent/var/opt/SUNWmsgsr", dangling.Path(fixture.BaseRel+"/data"))
+	// A data root that is an empty directory: the mount point of a data
+	// file system that is not mounted.
+	mountPoint := fixture.New(t)
+	os.RemoveAll(mountPoint.Var(""))
+	os.Mkdir(mountPoint.Var(""), 0o755)
 	tests := []struct {
 		name, base, want string
 		dataMissing      bool
 	}{
+		{"empty data mount point", mountPoint.Base(), "data root " + filepath.Join(mountPoint.Base(), "data") + " holds none of store, queue, log, proc: data file system not mounted?", true},
 		{"empty directory", empty, empty + " is not a Messaging Server installation: it has none of config/msg.conf, config/config.xml, data/store, lib/stored", false},
 		{"root directory", "/", "/ is not a Messaging Server installation", false},
 		{"data link to nothing", dangling.Base(), "data root " + filepath.Join(dangling.Base(), "data") + " -> /nonexistent/var/opt/SUNWmsgsr is missing: data file system not mounted?", true},

@@ -42,7 +42,8 @@ var daemons = []string{"stored", "imapd", "popd", "mshttpd", "dispatcher", "job_
 
 // Check decides once for every plugin whether the layout is a Messaging
 // Server installation to look at. It is not when the data root is a
-// symbolic link to nothing (the data file system is not mounted), when a
+// symbolic link to nothing or an empty directory (the data file system is
+// not mounted), when a
 // root given as an option does not exist, or when none of the marks of an
 // installation is there: a configuration (msg.conf or config.xml), a
 // store root, or a daemon in BASE/lib. An empty directory, a data link
@@ -50,6 +51,9 @@ var daemons = []string{"stored", "imapd", "popd", "mshttpd", "dispatcher", "job_
 // with nothing to report.
 func (l *Layout) Check() error {
 	if err := l.checkRoot(l.Data, l.DataSource, "data root"); err != nil {
+		return err
+	}
+	if err := l.checkDataContent(); err != nil {
 		return err
 	}
 	if err := l.checkRoot(l.Config, l.ConfigSource, "config root"); err != nil {
@@ -66,6 +70,27 @@ func (l *Layout) Check() error {
 	return &NotInstalledError{Msg: fmt.Sprintf(
 		"%s is not a Messaging Server installation: it has none of %s, %s, %s, %s (give --base, or --data-root and --config-root)",
 		l.Base, l.rel(l.MsgConfPath()), l.rel(l.ConfigXMLPath()), l.rel(l.StoreRoot), l.rel(filepath.Join(l.Lib, "stored")))}
+}
+
+// dataDirs are what a data root holds once the server has run.
+var dataDirs = []string{"store", "queue", "log", "proc"}
+
+// checkDataContent reports a data root that is an empty directory: the
+// mount point of a data file system that is not mounted looks so.
+func (l *Layout) checkDataContent() error {
+	if !isDir(l.Data) {
+		return nil
+	}
+	for _, d := range dataDirs {
+		if present(filepath.Join(l.Data, d)) {
+			return nil
+		}
+	}
+	if isDir(l.StoreRoot) {
+		return nil // --store-root elsewhere, the rest not created yet
+	}
+	return &NotInstalledError{DataMissing: true, Msg: fmt.Sprintf(
+		"data root %s holds none of %s: data file system not mounted?", l.Data, strings.Join(dataDirs, ", "))}
 }
 
 // rel shortens a path below msg-svr-base for messages.
