@@ -169,3 +169,17 @@ func TestAggregatePassesTheRoots(t *testing.T) {
 	out.Expect(t, "MSGSTORE", 0)
 	out.Contains(t, "all 3 checks OK")
 }
+
+// A msconfig that hangs costs at most half of the timeout: the check still
+// answers, saying what it could not read, and the hung msconfig is killed.
+func TestHungMsconfig(t *testing.T) {
+	s := fixture.NewUC(t)
+	os.WriteFile(filepath.Join(s.Base(), "bin", "msconfig.simulate"), []byte("hang\n"), 0o644)
+	os.WriteFile(s.Var("config/config.xml"), []byte("<configuration/>\n"), 0o644)
+	out := runPlugin(t, "check_msgstore_disk", true, nil, "-B", s.Base(), "-t", "2", "-v")
+	out.Expect(t, "MSGSTORE_DISK", 1)
+	if !strings.HasPrefix(out.Summary, "partitions from STORE_ROOT/partition only: Unified Configuration not readable, give -p") {
+		t.Errorf("line 1 %q", out.Line1)
+	}
+	out.Contains(t, filepath.Join(s.Base(), "bin", "msconfig")+": did not finish within 1s")
+}
