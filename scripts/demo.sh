@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: materialise the sample server twice, healthy and broken (see
 # tools/mksample), and run every plugin against both, as an administrator
-# would in a terminal. Then the whole store at a glance with check_msgstore.
+# would in a terminal. Then the whole store at a glance with check_msgstore,
+# and the OCMS 8 sample with Unified Configuration.
 set -uo pipefail
 BIN=${1:-build/bin}
 ROOT=build/demo
@@ -87,4 +88,30 @@ run "$BIN/check_msgstore" -B "$broken" --state-dir "$state/broken" --format tabl
 	--with "cores=--core-dir $broot/var/cores" --with "telemetry=--response-warning 2" \
 	--with "msgqueue=--channel-warning ims-ms=50 --held-warning 0"
 echo "(Nagios and NRPE get the same as one line with perfdata: --format=nagios; scripts: --json)"
+
+section "OCMS 8 with Unified Configuration: -B only"
+# config.xml and a stand-in bin/msconfig, no msg.conf, no imta_tailor, no
+# data link: the data root is found at /var/BASE (here under the sample's
+# own root).
+uc=$(go run ./tools/mksample -o "$ROOT/uc" -uc) || exit 1
+ucvar=${uc%/opt/sun/comms/messaging64}/var/opt/sun/comms/messaging64
+cp /bin/sleep "$uc/lib/stored"
+"$uc/lib/stored" 600 &
+ucfake=$!
+trap 'kill $fake $ucfake 2>/dev/null' EXIT
+echo "$ucfake ready" >"$ucvar/proc/store"
+touch -d '-7 hours' "$ucvar/proc/store"
+run "$BIN/check_msgstore_disk" -B "$uc" -v
+run "$BIN/check_msgstore" -B "$uc" --state-dir "$state/uc" --format table
+echo "Without msconfig and with a config.xml that says nothing, line 1 says what could not be read:"
+mv "$uc/bin/msconfig" "$uc/bin/msconfig.away"
+cp "$ucvar/config/config.xml" "$ucvar/config/config.xml.away"
+echo '<configuration/>' >"$ucvar/config/config.xml"
+run "$BIN/check_msgstore_disk" -B "$uc"
+run "$BIN/check_msglogs" -B "$uc" --state-dir "$state/uc"
+echo "Blind is not OK: an empty msg-svr-base and a data link to nothing:"
+mkdir -p "$ROOT/empty"
+run "$BIN/check_telemetry" -B "$ROOT/empty"
+ln -sfn /nonexistent/var/opt/SUNWmsgsr "$broken/data"
+run "$BIN/check_cores" -B "$broken"
 exit 0

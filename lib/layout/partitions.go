@@ -14,19 +14,34 @@ import (
 type Partition struct {
 	Nick   string // nickname, e.g. "primary"
 	Path   string // directory
-	Source string // where it was found: "--partition", "msg.conf" or "store root"
+	Source string // where it was found: "--partition", "msg.conf", "msconfig", "config.xml" or "store root"
 }
 
 // partitionKey matches store.partition.<nick>.path; compiled on first use
 // (most plugins never list partitions).
-var partitionKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^store\.partition\.([^.]+)\.path$`) })
+// (most plugins never list partitions). The Unified Configuration name is
+// partition:<nick>.path.
+var partitionKey = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:store\.partition\.([^.:]+)|partition:([^.:]+))\.path$`)
+})
 
 // Partitions lists the store partitions: the --partition options if any
 // (each NICK=PATH, a PATH, or a NICK known from msg.conf or the store root),
 // else the store.partition.<nick>.path settings of msg.conf, else the
 // directories in STORE_ROOT/partition.
 func (l *Layout) Partitions(options []string, conf Conf) ([]Partition, error) {
-	fromConf := confPartitions(conf)
+	return l.partitions(options, (&Configuration{layout: l, legacy: conf}).configuredPartitions())
+}
+
+// Partitions lists the store partitions: the --partition options if any,
+// else those the configuration names (store.partition.<nick>.path in
+// msg.conf, partition:<nick>.path in Unified Configuration), else the
+// directories in STORE_ROOT/partition.
+func (c *Configuration) Partitions(options []string) ([]Partition, error) {
+	return c.layout.partitions(options, c.configuredPartitions())
+}
+
+func (l *Layout) partitions(options []string, fromConf []Partition) ([]Partition, error) {
 	if len(options) > 0 {
 		return l.optionPartitions(options, fromConf)
 	}
@@ -36,12 +51,21 @@ func (l *Layout) Partitions(options []string, conf Conf) ([]Partition, error) {
 	return l.rootPartitions()
 }
 
-func confPartitions(conf Conf) []Partition {
+func (c *Configuration) configuredPartitions() []Partition {
 	var ps []Partition
-	for k, v := range conf {
-		if m := partitionKey().FindStringSubmatch(k); m != nil && v != "" {
-			ps = append(ps, Partition{Nick: m[1], Path: v, Source: "msg.conf"})
+	seen := map[string]bool{}
+	for _, k := range c.names() {
+		m := partitionKey().FindStringSubmatch(k)
+		if m == nil {
+			continue
 		}
+		nick := m[1] + m[2]
+		s, ok := c.Get(k)
+		if !ok || s.Value == "" || seen[nick] {
+			continue
+		}
+		seen[nick] = true
+		ps = append(ps, Partition{Nick: nick, Path: s.Value, Source: s.Source})
 	}
 	sortPartitions(ps)
 	return ps
@@ -51,7 +75,7 @@ func (l *Layout) rootPartitions() ([]Partition, error) {
 	dir := filepath.Join(l.StoreRoot, "partition")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("no partitions configured in %s and cannot list %s: %s", l.MsgConfPath(), dir, errText(err))
+		return nil, fmt.Errorf("no partitions configured and cannot list %s: %s", dir, errText(err))
 	}
 	var ps []Partition
 	for _, e := range entries {
@@ -61,7 +85,7 @@ func (l *Layout) rootPartitions() ([]Partition, error) {
 		}
 	}
 	if len(ps) == 0 {
-		return nil, fmt.Errorf("no partitions configured in %s and none in %s", l.MsgConfPath(), dir)
+		return nil, fmt.Errorf("no partitions configured and none in %s", dir)
 	}
 	sortPartitions(ps)
 	return ps, nil
@@ -98,7 +122,7 @@ func (l *Layout) optionPartition(opt string, fromConf []Partition) (Partition, e
 	if _, err := os.Stat(path); err == nil {
 		return Partition{Nick: opt, Path: path, Source: "store root"}, nil
 	}
-	return Partition{}, fmt.Errorf("unknown partition %q: not in %s nor in %s (give NICK=PATH)", opt, l.MsgConfPath(), filepath.Join(l.StoreRoot, "partition"))
+	return Partition{}, fmt.Errorf("unknown partition %q: not in the configuration nor in %s (give NICK=PATH)", opt, filepath.Join(l.StoreRoot, "partition"))
 }
 
 // splitList expands comma-separated option values.

@@ -18,7 +18,7 @@ func FuzzConfPartitions(f *testing.F) {
 		if err != nil {
 			return
 		}
-		ps := confPartitions(conf)
+		ps := (&Configuration{legacy: conf}).configuredPartitions()
 		seen := map[string]bool{}
 		for i, p := range ps {
 			if p.Nick == "" || strings.Contains(p.Nick, ".") || p.Path == "" || seen[p.Nick] {

@@ -4,6 +4,9 @@
 //
 //	go run ./tools/mksample -o build/sample
 //	check_msgstore_disk -B build/sample/opt/SUNWmsgsr
+//
+// With -uc it is an OCMS 7u5+/8.x installation with Unified Configuration
+// (build/sample/opt/sun/comms/messaging64).
 package main
 
 import (
@@ -19,6 +22,7 @@ import (
 func main() {
 	out := flag.String("o", "build/sample", "directory to create (must not exist)")
 	broken := flag.Bool("broken", false, "break the sample the ways each plugin detects")
+	uc := flag.Bool("uc", false, "an OCMS 7u5+/8.x installation with Unified Configuration: config.xml and a stand-in msconfig, no msg.conf, no data link")
 	flag.Parse()
 	if _, err := os.Stat(*out); err == nil {
 		fmt.Fprintf(os.Stderr, "mksample: %s exists; remove it first\n", *out)
@@ -33,7 +37,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mksample:", err)
 		os.Exit(1)
 	}
-	s, err := fixture.Materialize(abs, time.Now())
+	materialize := fixture.Materialize
+	if *uc {
+		materialize = fixture.MaterializeUC
+	}
+	s, err := materialize(abs, time.Now())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mksample:", err)
 		os.Exit(1)

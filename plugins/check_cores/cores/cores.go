@@ -44,7 +44,7 @@ func newSpec(o *options, sys systemPaths) plugin.Spec {
 		Name:    "check_cores",
 		Service: "CORES",
 		Description: "Finds core files left by crashed Messaging Server processes, in the directories where " +
-			"daemons run (msg-svr-base and its lib, sbin, data and config) and where the system puts cores " +
+			"daemons run (msg-svr-base and its lib, sbin, bin, data and config) and where the system puts cores " +
 			"(/var/cores as Sun's debugging guide sets coreadm up, the directory of an absolute Linux " +
 			"kernel.core_pattern, coreadm's directories). Each file named like a core is confirmed by its ELF " +
 			"header (ET_CORE; Linux and Solaris, SPARC and x86, 32 and 64 bit); the program name and pid come " +
@@ -120,7 +120,7 @@ func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error)
 // found (neither --base nor $MSG_SVR_BASE nor a default base), the check
 // still searches the given directories, without store exclusions to apply.
 func openLayout(env *plugin.Env, o *options) (*layout.Layout, error) {
-	l, err := layout.Open(o.Base, o.StoreRoot, env.Getenv)
+	l, err := o.OpenLayout(env, o.StoreRoot)
 	if err != nil && len(o.Dirs) > 0 && o.Base == "" && env.Getenv("MSG_SVR_BASE") == "" {
 		return nil, nil
 	}
@@ -141,6 +141,7 @@ func searchRoots(l *layout.Layout, o *options, sys systemPaths) ([]root, []strin
 	roots = append(roots,
 		root{path: l.Lib, why: "daemons, BASE/lib"},
 		root{path: l.Sbin, why: "admin tools, BASE/sbin"},
+		root{path: l.Bin, why: "admin tools, BASE/bin"},
 		root{path: l.Config, why: "BASE/config"},
 		root{path: l.Data, why: "BASE/data"},
 		root{path: l.Base, why: "msg-svr-base"},
@@ -182,17 +183,19 @@ func exclusions(env *plugin.Env, l *layout.Layout, o *options) map[fileID]string
 			ex{filepath.Join(l.Data, "log"), "log directory"},
 			ex{l.Telemetry, "telemetry"},
 		)
-		env.Stage("reading %s", l.MsgConfPath())
-		if conf, err := l.ReadConf(); err == nil {
-			if parts, err := l.Partitions(nil, conf); err == nil {
+		// What the configuration says adds to the defaults above; when it
+		// cannot be read, the defaults still keep the store out.
+		if cfg, err := o.ReadConfiguration(env, l); err == nil {
+			if parts, err := cfg.Partitions(nil); err == nil {
 				for _, p := range parts {
 					list = append(list, ex{p.Path, "store partition " + p.Nick})
 				}
 			}
-			for k, v := range conf {
-				if strings.HasPrefix(k, "logfile.") && strings.HasSuffix(k, ".logdir") && v != "" {
-					list = append(list, ex{v, "log directory"})
-				}
+			for _, d := range cfg.LogDirs() {
+				list = append(list, ex{d.Value, "log directory"})
+			}
+			if q, err := cfg.QueueDir(); err == nil {
+				list = append(list, ex{q.Value, "MTA queue"})
 			}
 		}
 	}

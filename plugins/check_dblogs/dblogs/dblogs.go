@@ -86,8 +86,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if err := o.validate(); err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, o.StoreRoot, env.Getenv)
+	l, err := o.OpenLayout(env, o.StoreRoot)
 	if err != nil && o.StoreRoot == "" {
 		return nil, plugin.Unknownf("%v", err)
 	}

@@ -36,7 +36,7 @@ const defaultTimeout = 45
 type options struct {
 	plugin.Common
 	state.Option
-	Reconstruct       string          `long:"reconstruct" value-name:"PATH" description:"absolute path of reconstruct (default: BASE/sbin/reconstruct)"`
+	Reconstruct       string          `long:"reconstruct" value-name:"PATH" description:"absolute path of reconstruct (default: BASE/sbin/reconstruct, else BASE/bin/reconstruct as in OCMS 7/8)"`
 	Partition         string          `short:"p" long:"partition" value-name:"NICK" description:"check only this store partition (reconstruct -p NICK); a partition nickname such as primary: lowercase letters and digits"`
 	Mailboxes         []string        `long:"mailbox" value-name:"MAILBOX" description:"check only this mailbox and the folders below it, e.g. user/jdoe/ (repeatable; given to reconstruct after its options)"`
 	Warning           threshold.Range `short:"w" long:"warning" value-name:"RANGE" description:"warning range for the number of damaged folders (e.g. 0 to warn on any)"`
@@ -150,15 +150,15 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 	if err := ValidatePatterns(o.Patterns, o.NoDefaultPatterns, o.NotRunningPattern); err != nil {
 		return nil, err
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, err
 	}
 	c.layout = l
 	c.reconstruct = o.Reconstruct
 	if c.reconstruct == "" {
-		c.reconstruct = filepath.Join(l.Sbin, "reconstruct")
+		// BASE/sbin in 6.x, BASE/bin in 7/8.
+		c.reconstruct = l.Command("reconstruct")
 	}
 	if !filepath.IsAbs(c.reconstruct) {
 		return nil, fmt.Errorf("--reconstruct %s: the path must be absolute", c.reconstruct)

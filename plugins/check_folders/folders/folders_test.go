@@ -467,7 +467,7 @@ func TestHelp(t *testing.T) {
 	if out.Code != unknown {
 		t.Fatalf("exit %d", out.Code)
 	}
-	out.Contains(t, "--mode=MODE[run|refresh|cached]", "not documented", "(default: BASE/sbin/reconstruct)", "--sudo-user")
+	out.Contains(t, "--mode=MODE[run|refresh|cached]", "not documented", "BASE/sbin/reconstruct,", "BASE/bin/reconstruct", "--sudo-user")
 }
 
 func TestConcurrentRefreshIsRefused(t *testing.T) {

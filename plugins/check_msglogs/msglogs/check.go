@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/errtext"
-	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/logtail"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/state"
@@ -105,9 +104,9 @@ type logResult struct {
 	counter  *counter
 	rep      logtail.Report
 	age      time.Duration
-	rotated  int      // rotated files beside it
-	notes    []string // state recovered, rotation, caps
-	problems []note   // findings that raise the state
+	rotated  int        // rotated files beside it
+	notes    []string   // state recovered, rotation, caps
+	problems []note     // findings that raise the state
 	expects  []*tracker // --expect on this log
 }
 
@@ -122,18 +121,12 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("reading %s", l.MsgConfPath())
-	conf, confErr := l.ReadConf()
-	if confErr != nil {
-		conf = layout.Conf{}
-	}
-	env.Stage("reading %s", filepath.Join(l.Config, "imta_tailor"))
-	dirs := logDirs(l, conf, o.LogDir)
+	conf, confErr := o.ReadConfiguration(env, l)
+	dirs, partial := logDirs(l, conf, o.LogDir)
 
 	if err := o.Resolve(env.Getenv); err != nil {
 		return nil, plugin.Unknownf("cannot keep state: %v", err)
@@ -176,6 +169,10 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if !savesPositions(env, o) {
 		res.Summary += " (" + interactiveNote + ")"
 		res.Add(plugin.OK, "%s", interactiveNote)
+	}
+	if partial != "" {
+		res.Raise(plugin.WARNING)
+		res.Summary = partial + ", " + res.Summary
 	}
 	return res, nil
 }

@@ -1,14 +1,11 @@
 package msglogs
 
 import (
-	"bufio"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
@@ -79,55 +76,35 @@ func hasCompressedSuffix(name string) bool {
 	return false
 }
 
-// logDirs finds each service's log directory: --log-dir, else the
-// service's logfile.<svc>.logdir from msg.conf, IMTA_LOG from imta_tailor
-// for the MTA (and for imta, the MTA's own service log, unless it has a
-// logdir of its own), else BASE/log.
-func logDirs(l *layout.Layout, conf layout.Conf, option string) map[string]string {
-	dirs := map[string]string{}
-	mtaDir := imtaLogDir(filepath.Join(l.Config, "imta_tailor"))
+// logDirs finds each service's log directory: --log-dir, else what the
+// installation's configuration says (logfile.<svc>.logdir in msg.conf or
+// <svc>.logfile.logdir in Unified Configuration; for the MTA IMTA_LOG from
+// imta_tailor, DATA/log with Unified Configuration; imta, the MTA's own
+// service log, beside it unless it has a logdir of its own), else BASE/log. partial
+// is set when a directory is a default only because a Unified
+// Configuration could not be read.
+func logDirs(l *layout.Layout, conf *layout.Configuration, option string) (dirs map[string]string, partial string) {
+	dirs = map[string]string{}
 	for _, svc := range services {
 		d := l.Log
 		switch {
 		case option != "":
 			d = option
-		case svc == "mta" && mtaDir != "":
-			d = mtaDir
-		case svc != "mta" && conf["logfile."+svc+".logdir"] != "":
-			d = conf["logfile."+svc+".logdir"]
-		case svc != "mta" && conf[svc+".logfile.logdir"] != "":
-			// The Unified Configuration's name for it (service first).
-			d = conf[svc+".logfile.logdir"]
-		case svc == "imta" && mtaDir != "":
-			d = mtaDir
+		case svc == "mta":
+			d = conf.MTALogDir().Value
+		default:
+			s, known := conf.LogDir(svc)
+			d = s.Value
+			if svc == "imta" && s.Source == "default" {
+				d = conf.MTALogDir().Value
+			}
+			if !known && partial == "" {
+				partial = conf.Partial("log directories default to "+d, "give --log-dir")
+			}
 		}
 		dirs[svc] = filepath.Clean(d)
 	}
-	return dirs
-}
-
-// imtaLogDir reads IMTA_LOG=dir from imta_tailor; "" when it cannot or the
-// directory is not absolute.
-func imtaLogDir(path string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), "=")
-		if ok && strings.TrimSpace(k) == "IMTA_LOG" {
-			// Quoted as check_msgqueue reads IMTA_QUEUE; a relative
-			// directory would be read from the plugin's working directory.
-			// Control characters (NUL, CR) make no real directory.
-			if d := strings.Trim(strings.TrimSpace(v), `"`); filepath.IsAbs(d) && strings.IndexFunc(d, unicode.IsControl) < 0 {
-				return d
-			}
-			return ""
-		}
-	}
-	return ""
+	return dirs, partial
 }
 
 // followServiceDirs moves a service into its own subdirectory when its

@@ -97,7 +97,7 @@ func TestCheck(t *testing.T) {
 	}{
 		{"healthy", func(s *fixture.Server, tb *table) snapshot { return snapshot{procs: tb.healthy().procs} }, nil,
 			want{code: 0, summary: "all 10 expected daemons running (11 processes)",
-				has:  []string{"[OK] imapd: 2 processes running (expected: service.imap.enable = yes): pid 1002 up 7h, pid 1010 up 5m", "[OK] stored: 1 process running (expected: always): pid 1000 up 7h"},
+				has:  []string{"[OK] imapd: 2 processes running (expected: service.imap.enable = yes in msg.conf): pid 1002 up 7h, pid 1010 up 5m", "[OK] stored: 1 process running (expected: always): pid 1000 up 7h"},
 				perf: map[string]string{"procs_imapd": "2;;1:", "procs_stored": "1;;1:", "procs_watcher": "1;1:;", "procs_tcp_lmtp_server": "0;;", "procs_impurge": "0;;"}}},
 		{"nothing runs", func(s *fixture.Server, tb *table) snapshot { return snapshot{} }, nil,
 			want{code: 2, summary: "stored is not running: nothing else starts without it; also not running: enpd, imapd, popd, mshttpd, imsched, dispatcher, job_controller, tcp_smtp_server; watcher is not running: crashed daemons will not be restarted",
@@ -108,7 +108,7 @@ func TestCheck(t *testing.T) {
 		{"imapd and watcher missing", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: without(tb.healthy().procs, "imapd", "watcher")}
 		}, nil, want{code: 2, summary: "not running: imapd; watcher is not running: crashed daemons will not be restarted",
-			has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service", "[WARNING] watcher: not running"}}},
+			has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes in msg.conf): IMAP service", "[WARNING] watcher: not running"}}},
 		{"watcher alone missing is a warning", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: without(tb.healthy().procs, "watcher")}
 		}, nil, want{code: 1, summary: "watcher is not running: crashed daemons will not be restarted", perf: map[string]string{"procs_watcher": "0;1:;"}}},
@@ -116,13 +116,13 @@ func TestCheck(t *testing.T) {
 			tb.procs = without(tb.healthy().procs, "imapd")
 			tb.add(procinfo.Info{Name: "imapd", Zombie: true, PPid: 1009}) // the watcher's child
 			return snapshot{procs: tb.procs}
-		}, nil, want{code: 2, summary: "not running: imapd (defunct)", has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service; defunct (exited, not reaped by its parent): pid 1011"},
+		}, nil, want{code: 2, summary: "not running: imapd (defunct)", has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes in msg.conf): IMAP service; defunct (exited, not reaped by its parent): pid 1011"},
 			perf: map[string]string{"procs_imapd": "0;;1:"}}},
 		{"a zombie of unknown installation is named with -v only", func(s *fixture.Server, tb *table) snapshot {
 			tb.procs = without(tb.healthy().procs, "imapd")
 			tb.add(procinfo.Info{Name: "imapd", Zombie: true, PPid: 4242})
 			return snapshot{procs: tb.procs}
-		}, []string{"-v"}, want{code: 2, summary: "not running: imapd", has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service; defunct, installation unknown (its parent is not of this one): pid 1011"}}},
+		}, []string{"-v"}, want{code: 2, summary: "not running: imapd", has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes in msg.conf): IMAP service; defunct, installation unknown (its parent is not of this one): pid 1011"}}},
 		{"another installation's imapd does not count", func(s *fixture.Server, tb *table) snapshot {
 			tb.procs = without(tb.healthy().procs, "imapd")
 			tb.add(procinfo.Info{Name: "imapd", Exe: "/opt/other/lib/imapd"})
@@ -174,7 +174,7 @@ func TestCheck(t *testing.T) {
 			return snapshot{procs: tb.healthy().procs}
 		}, []string{"--count", "imapd=1:4,mshttpd=1:", "--count-warning", "mshttpd=2:"},
 			want{code: 2, summary: "imapd: 6 processes (critical outside 1:4); mshttpd: 1 process (warning outside 2:)",
-				has:  []string{"[CRITICAL] imapd: 6 processes running (critical outside 1:4) (expected: service.imap.enable = yes): pid 1000 up 1m, pid 1001 up 1m, pid 1002 up 1m, pid 1003 up 1m, pid 1006 up 7h, and 1 more"},
+				has:  []string{"[CRITICAL] imapd: 6 processes running (critical outside 1:4) (expected: service.imap.enable = yes in msg.conf): pid 1000 up 1m, pid 1001 up 1m, pid 1002 up 1m, pid 1003 up 1m, pid 1006 up 7h, and 1 more"},
 				perf: map[string]string{"procs_imapd": "6;;1:4", "procs_mshttpd": "1;2:;1:"}}},
 		{"--count-warning alone keeps an expected daemon's critical", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: without(tb.healthy().procs, "mshttpd")}

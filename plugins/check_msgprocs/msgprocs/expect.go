@@ -70,42 +70,52 @@ type expectation struct {
 }
 
 // switchLookup tells one configuration switch: whether it is on, its
-// value as written, and whether it is set to a yes or a no (a switch that
+// name and value as written and where, and whether it is set to a yes or a no (a switch that
 // is unset, or set to neither, keeps the default).
 type switchLookup func(key string) (on bool, raw string, set bool)
 
 // readSwitches is the one place the check reads the server's
-// configuration, through lib/layout's msg.conf reader (configutil's
-// settings); a reader of the Unified Configuration of 7u5 and later can
-// replace it here alone. Without msg.conf no switch is set: the default
-// set applies. A msg.conf that exists but cannot be read gives the default
-// set too, with a note that makes the run a warning: the processes are
-// still worth checking, but a plugin that could not read what says which
+// configuration, through lib/layout's reader: msg.conf (configutil's
+// names) or the Unified Configuration of 7u5 and later, where a name
+// loses its "local." or "service." prefix (service.imap.enable ->
+// imap.enable). Without either no switch is set: the default set applies.
+// A configuration that exists but cannot be read gives the default set
+// too, with a note that makes the run a warning: the processes are still
+// worth checking, but a plugin that could not read what says which
 // daemons should run must not say all is well.
-func readSwitches(l *layout.Layout) (lookup switchLookup, source, note string) {
-	conf, err := l.ReadConf()
+func readSwitches(conf *layout.Configuration, confErr error, l *layout.Layout) (lookup switchLookup, source, note string) {
 	switch {
-	case err != nil:
-		conf, source, note = nil, "the default set", fmt.Sprintf("%s: expecting the default set", err)
-	case !exists(l.MsgConfPath()):
-		source = "the default set (no " + l.MsgConfPath() + ")"
+	case confErr != nil:
+		source, note = "the default set", fmt.Sprintf("%s: expecting the default set", confErr)
+	case conf.Mode == layout.ModeNone:
+		source = "the default set (no " + l.MsgConfPath() + " nor " + l.ConfigXMLPath() + ")"
+	case conf.Unreadable() != "":
+		source = "the default set"
+		note = conf.Partial("enabled services unknown, expecting the default set", "give --expect/--ignore")
 	default:
-		source = l.MsgConfPath()
+		source = conf.Mode.String()
 	}
 	lookup = func(key string) (bool, string, bool) {
-		raw, present := conf[key]
-		// Bool returns the default it is given for a value that is
-		// neither yes nor no: both defaults agree on a real answer.
-		yes, no := conf.Bool(key, true), conf.Bool(key, false)
-		return yes, raw, present && yes == no
+		on, s, set := conf.Bool(false, key, unifiedName(key))
+		return on, s.Name + " = " + s.Value + " in " + s.Source, set
 	}
 	return lookup, source, note
 }
 
+// unifiedName is the Unified Configuration's name of a msg.conf switch.
+func unifiedName(key string) string {
+	for _, prefix := range []string{"local.", "service."} {
+		if rest, ok := strings.CutPrefix(key, prefix); ok {
+			return rest
+		}
+	}
+	return key
+}
+
 // expectedFromConfig is the expected set: the default set, changed by the
 // switches the configuration sets; impurge when it is installed.
-func expectedFromConfig(l *layout.Layout) expectation {
-	lookup, source, note := readSwitches(l)
+func expectedFromConfig(conf *layout.Configuration, confErr error, l *layout.Layout) expectation {
+	lookup, source, note := readSwitches(conf, confErr, l)
 	e := expectation{source: source, note: note, why: map[string]string{}, ignore: map[string]bool{}}
 	for _, d := range daemons {
 		on, why := d.byDefault, "default set"
@@ -114,7 +124,7 @@ func expectedFromConfig(l *layout.Layout) expectation {
 		}
 		for _, key := range d.switches {
 			if v, raw, set := lookup(key); set {
-				on, why = v, fmt.Sprintf("%s = %s", key, raw)
+				on, why = v, raw
 				break
 			}
 		}

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 )
@@ -116,13 +115,12 @@ func check(env *plugin.Env, o *options, list lister) (*plugin.Result, error) {
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("reading %s", l.MsgConfPath())
-	exp := expectedFromConfig(l)
+	conf, confErr := o.ReadConfiguration(env, l)
+	exp := expectedFromConfig(conf, confErr, l)
 	exp.applyOptions(s.expect, s.ignore)
 	tracked := trackedNames(exp, s)
 

@@ -132,7 +132,7 @@ func TestStandInsHealthy(t *testing.T) {
 	if p := out.Perf["procs_imapd"]; p.Value != 2 || p.Warn != "" || p.Crit != "1:" || p.Min != "0" {
 		t.Errorf("procs_imapd = %+v, want 2;;1:;0;", p)
 	}
-	out.Contains(t, fmt.Sprintf("[OK] imapd: 2 processes running (expected: service.imap.enable = yes): pid %d up ", pids["imapd"][0]),
+	out.Contains(t, fmt.Sprintf("[OK] imapd: 2 processes running (expected: service.imap.enable = yes in msg.conf): pid %d up ", pids["imapd"][0]),
 		fmt.Sprintf(", pid %d up ", second),
 		fmt.Sprintf("[OK] stored: 1 process running (expected: always): pid %d up ", pids["stored"][0]))
 }
@@ -147,8 +147,8 @@ func TestStandInsBroken(t *testing.T) {
 	if want := "not running: imapd; watcher is not running: crashed daemons will not be restarted"; out.Summary != want {
 		t.Errorf("line 1 %q, want %q", out.Summary, want)
 	}
-	out.Contains(t, "[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service",
-		"[WARNING] watcher: not running (expected: local.watcher.enable = yes): restarts crashed daemons")
+	out.Contains(t, "[CRITICAL] imapd: not running (expected: service.imap.enable = yes in msg.conf): IMAP service",
+		"[WARNING] watcher: not running (expected: local.watcher.enable = yes in msg.conf): restarts crashed daemons")
 }
 
 func TestStoredDown(t *testing.T) {
@@ -209,7 +209,7 @@ func TestDaemonOfAnotherUser(t *testing.T) {
 	pid := start(t, s, "imapd", nobody).Process.Pid
 	out := run(t, "-B", s.Base())
 	out.Expect(t, "MSGPROCS", 0)
-	out.Contains(t, fmt.Sprintf("imapd: 1 process running (expected: service.imap.enable = yes): pid %d", pid))
+	out.Contains(t, fmt.Sprintf("imapd: 1 process running (expected: service.imap.enable = yes in msg.conf): pid %d", pid))
 }
 
 // The plugin as an unprivileged user cannot read the daemons' executable
@@ -246,7 +246,7 @@ func TestAnotherInstallation(t *testing.T) {
 	}
 	out = run(t, "-B", s.Base(), "--expect", "xtestd", "-v")
 	out.Expect(t, "MSGPROCS", 2)
-	out.Contains(t, "[CRITICAL] imapd: not running (expected: service.imap.enable = yes): IMAP service; ",
+	out.Contains(t, "[CRITICAL] imapd: not running (expected: service.imap.enable = yes in msg.conf): IMAP service; ",
 		fmt.Sprintf("[CRITICAL] xtestd: not running (expected: --expect): named with --expect or --count; not counted, another installation: pid %d runs %s/lib/xtestd\n", pid, other.Base()))
 }
 

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/errtext"
-	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/state"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
@@ -26,7 +25,7 @@ import (
 type options struct {
 	plugin.Common
 	state.Option
-	QueueDir           string            `long:"queue-dir" value-name:"DIR" description:"MTA queue directory (default: IMTA_QUEUE from BASE/config/imta_tailor, else BASE/data/queue)"`
+	QueueDir           string            `long:"queue-dir" value-name:"DIR" description:"MTA queue directory (default: IMTA_QUEUE from BASE/config/imta_tailor; with Unified Configuration DATA/queue; else BASE/data/queue)"`
 	Warning            threshold.Range   `short:"w" long:"warning" value-name:"RANGE" description:"warn when the messages waiting in a channel (held ones not counted) are outside this range, e.g. 500 (default: no limit)"`
 	Critical           threshold.Range   `short:"c" long:"critical" value-name:"RANGE" description:"critical when the messages waiting in a channel are outside this range (default: no limit)"`
 	ChannelWarning     []channelRange    `long:"channel-warning" value-name:"CHANNEL=RANGE" description:"-w for one channel, overriding -w (repeatable), e.g. ims-ms=50"`
@@ -139,17 +138,12 @@ func resolveQueue(env *plugin.Env, o *options) (string, string, error) {
 	if o.QueueDir != "" {
 		return o.QueueDir, "--queue-dir", nil
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return "", "", err
 	}
-	env.Stage("reading %s/imta_tailor", l.Config)
-	dir, source, err := queueDir("", l)
-	if err != nil {
-		return "", "", fmt.Errorf("cannot read %s/imta_tailor: %s", l.Config, errtext.Reason(err))
-	}
-	return dir, source, nil
+	env.Stage("reading %s", l.TailorPath())
+	return queueDir("", l)
 }
 
 // addNamed adds the channels that options name but that have no directory:

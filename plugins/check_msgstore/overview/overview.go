@@ -190,13 +190,23 @@ func runOne(env *plugin.Env, o *options, c check, extra []string) outcome {
 	return out
 }
 
-// commonArgs passes the overview's -B, --store-root and --state-dir to the
-// checks that take them.
+// commonArgs passes the overview's -B, --data-root, --config-root,
+// --msconfig, --store-root and --state-dir to the checks that take them.
 func commonArgs(spec plugin.Spec, o *options) []string {
 	p := plugin.NewParser(spec)
 	var args []string
 	if o.Base != "" {
 		args = append(args, "--base="+o.Base)
+	}
+	// The roots and msconfig are common options: every check takes them.
+	if o.DataRoot != "" {
+		args = append(args, "--data-root="+o.DataRoot)
+	}
+	if o.ConfigRoot != "" {
+		args = append(args, "--config-root="+o.ConfigRoot)
+	}
+	if o.Msconfig != "" {
+		args = append(args, "--msconfig="+o.Msconfig)
 	}
 	if o.StoreRoot != "" && p.FindOptionByLongName("store-root") != nil {
 		args = append(args, "--store-root="+o.StoreRoot)

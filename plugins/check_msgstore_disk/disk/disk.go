@@ -21,14 +21,15 @@ import (
 type options struct {
 	plugin.Common
 	StoreRoot     string         `long:"store-root" value-name:"DIR" description:"store root (default: BASE/data/store)"`
-	Partitions    []string       `short:"p" long:"partition" value-name:"NICK=PATH" description:"check this store partition (repeatable or comma list; NICK=PATH, PATH, or a NICK known from msg.conf); default: the store.partition.*.path settings of BASE/config/msg.conf, else the directories in STORE_ROOT/partition"`
+	Partitions    []string       `short:"p" long:"partition" value-name:"NICK=PATH" description:"check this store partition (repeatable or comma list; NICK=PATH, PATH, or a NICK known from the configuration); default: the store.partition.*.path settings of msg.conf, or the partition:*.path settings of Unified Configuration (msconfig), else the directories in STORE_ROOT/partition"`
 	Warning       spaceThreshold `short:"w" long:"warning" value-name:"FREE" default:"25%" description:"warn when space available to non-root users falls below this: a percentage (25%) or a size (10GiB, 500MiB, 20GB)"`
 	Critical      spaceThreshold `short:"c" long:"critical" value-name:"FREE" default:"10%" description:"critical when available space falls below this (msprobe's own alarm.diskavail.msgalarmthreshold defaults to 10%)"`
 	InodeWarning  inodeThreshold `short:"W" long:"inode-warning" value-name:"PCT" default:"10%" description:"warn when free inodes fall below this percentage"`
 	InodeCritical inodeThreshold `short:"K" long:"inode-critical" value-name:"PCT" default:"5%" description:"critical when free inodes fall below this percentage"`
-	LockThreshold float64        `long:"lock-threshold" value-name:"PCT" description:"used percentage at which stored locks a partition (default: local.store.diskusagethreshold from msg.conf, else 99)"`
+	LockThreshold float64        `long:"lock-threshold" value-name:"PCT" description:"used percentage at which stored locks a partition (default: local.store.diskusagethreshold from msg.conf, store.diskusagethreshold from Unified Configuration (name assumed), else 99)"`
 	NoMboxlist    bool           `long:"no-mboxlist" description:"do not check STORE_ROOT/mboxlist"`
-	NoQueue       bool           `long:"no-queue" description:"do not check the MTA queue BASE/data/queue"`
+	NoLogs        bool           `long:"no-logs" description:"do not check the file systems of the log directories (logfile.*.logdir, IMTA_LOG, BASE/log); one already measured as a partition, mboxlist or queue is only listed"`
+	NoQueue       bool           `long:"no-queue" description:"do not check the MTA queue (IMTA_QUEUE of imta_tailor, else DATA/queue)"`
 
 	// --predict, --predict-warn/--predict-crit, --state-dir: predict.go.
 	predictOptions
@@ -72,6 +73,11 @@ type target struct {
 	name      string
 	path      string
 	partition bool
+	// extra targets (the log directories) are measured only when they are
+	// on a file system of their own; on one already measured they are only
+	// listed, so that its label, perfdata and prediction history stay
+	// what they were.
+	extra bool
 }
 
 // filesystem is a group of targets on one device, measured once.
@@ -83,11 +89,23 @@ type filesystem struct {
 }
 
 func (f *filesystem) label() string {
-	names := make([]string, len(f.targets))
-	for i, t := range f.targets {
-		names[i] = t.name
+	names := make([]string, 0, len(f.targets))
+	for _, t := range f.named() {
+		names = append(names, t.name)
 	}
 	return strings.Join(names, "+")
+}
+
+// named are the targets that name the file system: all but the extra ones
+// that joined it.
+func (f *filesystem) named() []target {
+	out := make([]target, 0, len(f.targets))
+	for i, t := range f.targets {
+		if i == 0 || !t.extra {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func (f *filesystem) hasPartition() bool {
@@ -100,24 +118,37 @@ func (f *filesystem) hasPartition() bool {
 }
 
 func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, o.StoreRoot, env.Getenv)
+	l, err := o.OpenLayout(env, o.StoreRoot)
+	if layout.IsDataMissing(err) {
+		// Nothing to measure is an outage, as a missing partition is.
+		return nil, plugin.Criticalf("%v", err)
+	}
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("reading %s", l.MsgConfPath())
-	conf, err := l.ReadConf()
+	cfg, err := o.ReadConfiguration(env, l)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
 	env.Stage("listing partitions")
-	parts, err := l.Partitions(o.Partitions, conf)
+	parts, err := cfg.Partitions(o.Partitions)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	lockAt, err := lockThreshold(o, conf)
+	var partial []string
+	if len(o.Partitions) == 0 {
+		if p := cfg.Partial("partitions from STORE_ROOT/partition only", "give -p"); p != "" {
+			partial = append(partial, p)
+		}
+	}
+	lockAt, lockSource, err := lockThreshold(o, cfg)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
+	}
+	if lockSource.Source == "default" && o.LockThreshold == 0 {
+		if p := cfg.Partial("lock threshold assumed 99%", "give --lock-threshold"); p != "" {
+			partial = append(partial, p)
+		}
 	}
 	targets := make([]target, 0, len(parts)+2)
 	for _, pt := range parts {
@@ -126,8 +157,14 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	if !o.NoMboxlist {
 		targets = append(targets, target{name: "mboxlist", path: l.Mboxlist()})
 	}
+	queue := queueDir(l, cfg)
 	if !o.NoQueue {
-		targets = append(targets, target{name: "queue", path: l.Queue})
+		targets = append(targets, target{name: "queue", path: queue})
+	}
+	var logs []layout.Setting
+	if !o.NoLogs {
+		logs = cfg.LogDirs()
+		targets = append(targets, logTargets(logs)...)
 	}
 
 	res := &plugin.Result{}
@@ -138,29 +175,96 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	}
 	predict(env, res, fss, &o.predictOptions, o.Critical.freeThreshold, lockAt)
 	res.Summary = summary(res, fss)
+	if len(partial) > 0 {
+		// A view narrowed by an unreadable configuration is never OK.
+		res.Raise(plugin.WARNING)
+		res.Summary = strings.Join(partial, "; ") + "; " + res.Summary
+	}
+	if env.Verbose > 0 {
+		addSources(res, cfg, parts, lockAt, lockSource, queue, logs)
+	}
 	return res, nil
+}
+
+// logTargets are the log directories the installation uses, each
+// directory once, labelled log, log2, ...: the services' logs, the MTA's
+// and BASE/log. A default directory that does not exist is no log
+// directory of this installation; a configured one that is missing is
+// reported as any missing target is.
+func logTargets(dirs []layout.Setting) []target {
+	var out []target
+	var seen []os.FileInfo
+	for _, d := range dirs {
+		fi, err := os.Stat(d.Value)
+		if err != nil && d.Source == "default" {
+			continue
+		}
+		if err == nil && containsFile(seen, fi) {
+			continue
+		}
+		if err == nil {
+			seen = append(seen, fi)
+		}
+		name := "log"
+		if len(out) > 0 {
+			name = "log" + strconv.Itoa(len(out)+1)
+		}
+		out = append(out, target{name: name, path: d.Value, extra: true})
+	}
+	return out
+}
+
+func containsFile(fis []os.FileInfo, fi os.FileInfo) bool {
+	for _, f := range fis {
+		if os.SameFile(f, fi) {
+			return true
+		}
+	}
+	return false
+}
+
+// queueDir is the MTA queue the configuration names, kept as
+// BASE/data/queue when that is the same directory, so that the label and
+// the prediction history of a server stay what they were.
+func queueDir(l *layout.Layout, cfg *layout.Configuration) string {
+	q, err := cfg.QueueDir()
+	if err != nil || q.Value == l.Queue {
+		return l.Queue
+	}
+	a, aerr := os.Stat(q.Value)
+	b, berr := os.Stat(l.Queue)
+	if aerr == nil && berr == nil && os.SameFile(a, b) {
+		return l.Queue
+	}
+	return q.Value
+}
+
+// addSources says, with -v, where each configured value came from.
+func addSources(res *plugin.Result, cfg *layout.Configuration, parts []layout.Partition, lockAt float64, lock layout.Setting, queue string, logs []layout.Setting) {
+	for _, n := range cfg.Notes() {
+		res.Add(plugin.OK, "%s", n)
+	}
+	for _, p := range parts {
+		res.Add(plugin.OK, "partition %s: %s (from %s)", p.Nick, p.Path, p.Source)
+	}
+	res.Add(plugin.OK, "lock threshold: %s%% (from %s)", strconv.FormatFloat(lockAt, 'f', -1, 64), lock.Source)
+	res.Add(plugin.OK, "queue: %s", queue)
+	for _, d := range logs {
+		res.Add(plugin.OK, "log directory: %s (%s from %s)", d.Value, d.Name, d.Source)
+	}
 }
 
 // lockThreshold is the used percentage at which stored locks a partition,
 // or 0 when stored does not check (local.store.checkdiskusage = no).
-func lockThreshold(o *options, conf layout.Conf) (float64, error) {
+func lockThreshold(o *options, cfg *layout.Configuration) (float64, layout.Setting, error) {
 	if o.LockThreshold != 0 {
 		if o.LockThreshold < 1 || o.LockThreshold > 100 {
-			return 0, fmt.Errorf("--lock-threshold %v: must be between 1 and 100", o.LockThreshold)
+			return 0, layout.Setting{}, fmt.Errorf("--lock-threshold %v: must be between 1 and 100", o.LockThreshold)
 		}
-		return o.LockThreshold, nil
+		return o.LockThreshold, layout.Setting{Source: "--lock-threshold"}, nil
 	}
-	if !conf.Bool("local.store.checkdiskusage", true) {
-		return 0, nil
-	}
-	if v, ok := conf["local.store.diskusagethreshold"]; ok && v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 1 || f > 100 {
-			return 99, nil // stored documents 1-99; fall back to its default
-		}
-		return f, nil
-	}
-	return 99, nil
+	pct, s, _ := cfg.LockThreshold()
+	return pct, s, nil
 }
 
 // measure stats every target, groups them by device and statfs's each

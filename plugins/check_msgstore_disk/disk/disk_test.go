@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -122,8 +123,8 @@ func TestStates(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := fixture.New(t)
 			f := &fakeFS{
-				usage: map[string]fsstat.Usage{"partition/primary": tc.primary, "mboxlist": usage(50, 40, 1000, 990), "queue": usage(50, 45, 1000, 990)},
-				dev:   map[string]uint64{"partition/primary": 1, "mboxlist": 2, "queue": 3},
+				usage: map[string]fsstat.Usage{"partition/primary": tc.primary, "mboxlist": usage(50, 40, 1000, 990), "queue": usage(50, 45, 1000, 990), "log": usage(50, 45, 1000, 990)},
+				dev:   map[string]uint64{"partition/primary": 1, "mboxlist": 2, "queue": 3, "log": 3},
 			}
 			code, o := run(t, f, s, tc.args...)
 			if code != tc.code {
@@ -155,8 +156,8 @@ func perfString(o plugintest.Output, label string) string {
 func TestSharedFilesystemMeasuredOnce(t *testing.T) {
 	s := fixture.New(t)
 	calls := 0
-	f := &fakeFS{usage: map[string]fsstat.Usage{"partition/primary": usage(10, 8, 0, 0), "mboxlist": usage(10, 8, 0, 0), "queue": usage(10, 8, 0, 0)},
-		dev: map[string]uint64{"partition/primary": 7, "mboxlist": 7, "queue": 7}}
+	f := &fakeFS{usage: map[string]fsstat.Usage{"partition/primary": usage(10, 8, 0, 0), "mboxlist": usage(10, 8, 0, 0), "queue": usage(10, 8, 0, 0), "log": usage(10, 8, 0, 0)},
+		dev: map[string]uint64{"partition/primary": 7, "mboxlist": 7, "queue": 7, "log": 7}}
 	p := f.probe()
 	stat := p.stat
 	p.stat = func(path string) (fsstat.Usage, error) { calls++; return stat(path) }
@@ -164,6 +165,79 @@ func TestSharedFilesystemMeasuredOnce(t *testing.T) {
 	code := plugin.Execute(newSpec(&options{}, p), []string{"-B", s.Base()}, &out, &out, func(string) string { return "" })
 	if code != 0 || calls != 1 || !strings.HasPrefix(out.String(), "MSGSTORE_DISK OK - primary+mboxlist+queue: 8 GiB free (80.0%) of 10 GiB | primary+mboxlist+queue_used=") {
 		t.Fatalf("code %d, %d statfs calls:\n%s", code, calls, out.String())
+	}
+}
+
+// The log directories' file system is measured when it is one of its own,
+// with the same thresholds; on a file system already measured the log
+// directory is only listed, the label staying as it was.
+func TestLogFilesystem(t *testing.T) {
+	logDir := func(s *fixture.Server) string { return s.Var("log") }
+	tests := []struct {
+		name   string
+		setup  func(s *fixture.Server)
+		logDev uint64
+		args   []string
+		code   int
+		line1  string
+		lines  []string
+		perf   []string
+		noPerf []string
+	}{
+		{name: "own file system, filling", logDev: 4, code: 1,
+			line1:  "MSGSTORE_DISK WARNING - log: 5 GiB free (10.0%) of 50 GiB, below warning 25%",
+			lines:  []string{"[WARNING] log: 5 GiB free (10.0%) of 50 GiB (below warning 25%)"},
+			perf:   []string{"log_used", "log_free_pct", "primary_used"},
+			noPerf: []string{"queue+log_used"}},
+		{name: "shares the queue's file system", logDev: 3, code: 0,
+			lines:  []string{"[OK] queue: 45 GiB free (90.0%) of 50 GiB, inodes 99.0% free (990 of 1000); "},
+			perf:   []string{"queue_used"},
+			noPerf: []string{"log_used", "queue+log_used"}},
+		{name: "--no-logs", logDev: 4, args: []string{"--no-logs"}, code: 0, noPerf: []string{"log_used"}},
+		{name: "a configured log directory is missing",
+			setup: func(s *fixture.Server) { s.Set("logfile.http.logdir", "/nonexistent/http-logs") }, logDev: 3, code: 2,
+			line1: "MSGSTORE_DISK CRITICAL - log2: /nonexistent/http-logs does not exist"},
+		{name: "a second log directory on its own file system",
+			setup: func(s *fixture.Server) {
+				os.MkdirAll(s.Path("srv/imaplogs"), 0o755)
+				s.Set("logfile.imap.logdir", s.Path("srv/imaplogs"))
+			}, logDev: 3, code: 0,
+			lines: []string{"[OK] log2: 45 GiB free (90.0%) of 50 GiB", "srv/imaplogs"},
+			perf:  []string{"log2_used"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := fixture.New(t)
+			if tc.setup != nil {
+				tc.setup(s)
+			}
+			f := &fakeFS{
+				usage: map[string]fsstat.Usage{"partition/primary": usage(100, 60, 1000, 900), "mboxlist": usage(50, 40, 1000, 990), "queue": usage(50, 45, 1000, 990),
+					"log": usage(50, 5, 1000, 990), "imaplogs": usage(50, 45, 1000, 990)},
+				dev: map[string]uint64{"partition/primary": 1, "mboxlist": 2, "queue": 3, "log": tc.logDev, "imaplogs": 5},
+			}
+			code, o := run(t, f, s, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d:\n%s", code, tc.code, o.Stdout)
+			}
+			if !strings.HasPrefix(o.Line1, tc.line1) {
+				t.Errorf("line 1:\n got %q\nwant %q", o.Line1, tc.line1)
+			}
+			o.Contains(t, tc.lines...)
+			if tc.name == "shares the queue's file system" {
+				o.Contains(t, filepath.Join(s.Base(), "data", "queue")+", "+logDir(s))
+			}
+			for _, p := range tc.perf {
+				if _, ok := o.Perf[p]; !ok {
+					t.Errorf("no perfdata %s: %s", p, o.PerfText)
+				}
+			}
+			for _, p := range tc.noPerf {
+				if _, ok := o.Perf[p]; ok {
+					t.Errorf("perfdata %s: %s", p, o.PerfText)
+				}
+			}
+		})
 	}
 }
 

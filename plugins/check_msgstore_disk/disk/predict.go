@@ -68,8 +68,8 @@ func predict(env *plugin.Env, res *plugin.Result, fss []*filesystem, po *predict
 	}
 	window := po.PredictWindow.D()
 	for _, f := range fss {
-		paths := make([]string, len(f.targets))
-		for i, t := range f.targets {
+		paths := make([]string, len(f.named()))
+		for i, t := range f.named() {
 			paths[i] = t.path
 		}
 		name := state.KeyFor(env.Invoker, "check_msgstore_disk", f.label(), paths...)

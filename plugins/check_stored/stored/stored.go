@@ -100,8 +100,11 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if err := o.validate(); err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
+	if layout.IsDataMissing(err) {
+		// No data root, no stored: reported as a missing pid file is.
+		return nil, plugin.Criticalf("%v", err)
+	}
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}

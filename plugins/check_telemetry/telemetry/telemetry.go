@@ -87,8 +87,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if o.MaxSessions < 0 {
 		return nil, plugin.Unknownf("--max-sessions %d: must be 0 or more", o.MaxSessions)
 	}
-	env.Stage("finding msg-svr-base")
-	l, err := layout.Open(o.Base, "", env.Getenv)
+	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
