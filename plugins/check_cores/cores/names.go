@@ -10,9 +10,11 @@ import (
 
 // nameInfo is what a core file's name tells about the process.
 type nameInfo struct {
-	program    string
-	pid        int
-	compressed bool // systemd-coredump's .zst/.xz/.lz4: not an ELF file
+	program     string
+	pid         int
+	systemd     bool   // systemd-coredump's core.<comm>.<uid>.<boot id>.<pid>.<usec>[.zst|.lz4|.xz]
+	usec        int64  // systemd-coredump: the crash time, microseconds since the epoch
+	compression string // systemd-coredump: "zst", "lz4", "xz", or "" when stored as it is
 }
 
 // The regexps run only on names that pass coreNameShape, and are compiled
@@ -23,10 +25,6 @@ var (
 	// (core_pattern core.%e.%p.%t, coreadm core.%f.%p).
 	corePID     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^core\.([0-9]+)$`) })
 	coreNamePID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^core\.([^.]+)\.([0-9]+)(\..*)?$`) })
-	// systemd-coredump: core.<comm>.<uid>.<boot id>.<pid>.<usec>[.zst|.xz|.lz4].
-	systemdCore = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^core\.(.+)\.[0-9]+\.[0-9a-f]{32}\.([0-9]+)\.[0-9]+(\.(zst|xz|lz4))?$`)
-	})
 )
 
 // coreNameShape is the cheap test every name of a tree walk goes through:
@@ -48,8 +46,8 @@ func coreName(name string) (nameInfo, bool) {
 	case name == "core":
 		return nameInfo{}, true
 	case strings.HasPrefix(name, "core."):
-		if m := systemdCore().FindStringSubmatch(name); m != nil {
-			return nameInfo{program: m[1], pid: atoi(m[2]), compressed: m[3] != ""}, true
+		if n, ok := parseSystemdName(name); ok {
+			return nameInfo{program: n.comm, pid: n.pid, systemd: true, usec: n.usec, compression: n.compression}, true
 		}
 		if m := corePID().FindStringSubmatch(name); m != nil {
 			return nameInfo{pid: atoi(m[1])}, true

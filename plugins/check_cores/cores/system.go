@@ -1,60 +1,172 @@
 package cores
 
 import (
-	"bufio"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
 
 // systemPaths are the host files that say where cores go. Tests replace
 // them; the plugin uses defaultSystem.
 type systemPaths struct {
-	varCores    string // coreadm's directory in Sun's debugging guide
-	corePattern string // Linux kernel.core_pattern
-	coreadmConf string // Solaris 10 coreadm settings
+	coreDirs     []sysDir // directories that hold nothing but cores, when they exist
+	systemdDir   string   // where systemd-coredump stores cores
+	corePattern  string   // Linux kernel.core_pattern
+	suidDumpable string   // Linux fs.suid_dumpable
+	coreadmConf  string   // Solaris 10 coreadm settings
+	coreadm      string   // the coreadm command (Solaris 11 keeps its settings in SMF)
 }
 
 var defaultSystem = systemPaths{
-	varCores:    "/var/cores",
-	corePattern: "/proc/sys/kernel/core_pattern",
-	coreadmConf: "/etc/coreadm.conf",
+	coreDirs: []sysDir{
+		{path: "/var/cores", why: "the coreadm directory of Sun's debugging guide", dedicated: true},
+		{path: "/var/core", why: "the coreadm directory of the coreadm manual's example", dedicated: true},
+		{path: "/var/share/cores", why: "Solaris 11.4's core directory", dedicated: true},
+	},
+	systemdDir:   "/var/lib/systemd/coredump",
+	corePattern:  "/proc/sys/kernel/core_pattern",
+	suidDumpable: "/proc/sys/fs/suid_dumpable",
+	coreadmConf:  "/etc/coreadm.conf",
+	coreadm:      "/usr/bin/coreadm",
 }
 
-// sysDir is a system directory to search and why.
+// sysDir is a system directory to search and why. In a dedicated
+// directory every regular file is opened: whatever its name, it counts
+// if its header says core.
 type sysDir struct {
-	path string
-	why  string
+	path      string
+	why       string
+	dedicated bool
 }
 
-// discover returns the system directories where cores go and the name
-// globs their patterns produce. Nothing here is an error: a host without
-// these files simply has no such directories.
-func (s systemPaths) discover() (dirs []sysDir, globs []string) {
-	if s.varCores != "" {
-		dirs = append(dirs, sysDir{s.varCores, "coreadm directory"})
+// hostCores is what the host says about its cores.
+type hostCores struct {
+	dirs     []sysDir // system directories to search, most specific first
+	globs    []string // file name globs of the core patterns
+	expect   []string // where the settings send cores, for long output
+	disabled string   // set when no core can be written at all: why
+	problems []string // settings that could not be read
+}
+
+func (h *hostCores) addDir(d sysDir) {
+	d.path = filepath.Clean(d.path)
+	for _, x := range h.dirs {
+		if x.path == d.path {
+			return
+		}
 	}
-	if p := readSmall(s.corePattern); p != "" && !strings.HasPrefix(p, "|") {
-		// A pipe ("|/usr/lib/systemd/systemd-coredump ...") hands cores to
-		// a program; they are not files we can find.
+	h.dirs = append(h.dirs, d)
+}
+
+// isDedicated reports whether dir is one of the system's core directories.
+func (h *hostCores) isDedicated(dir string) bool {
+	dir = filepath.Clean(dir)
+	for _, d := range h.dirs {
+		if d.path == dir && d.dedicated {
+			return true
+		}
+	}
+	return false
+}
+
+// discover reads the host's core settings. A host without these files
+// simply has no such directories; only a coreadm that fails is a problem.
+// coreadm is the coreadm command to run: explicit when given by --coreadm
+// (then it must run), else the default, skipped when absent.
+func (s systemPaths) discover(env *plugin.Env, coreadm string, explicit bool) *hostCores {
+	h := &hostCores{}
+	s.linux(h)
+	s.solaris(env, h, coreadm, explicit)
+	for _, d := range s.coreDirs {
+		h.addDir(d)
+	}
+	if s.systemdDir != "" {
+		h.addDir(sysDir{path: s.systemdDir, why: "systemd-coredump's directory", dedicated: true})
+	}
+	return h
+}
+
+// linux reads kernel.core_pattern and fs.suid_dumpable.
+func (s systemPaths) linux(h *hostCores) {
+	p := readSmall(s.corePattern)
+	switch {
+	case p == "":
+		return
+	case strings.HasPrefix(p, "|"):
+		prog := strings.TrimPrefix(p, "|")
+		if f := strings.Fields(prog); len(f) > 0 {
+			prog = f[0]
+		}
+		if filepath.Base(prog) == "systemd-coredump" && s.systemdDir != "" {
+			h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern pipes cores to %s: they go to %s, compressed (unless coredump.conf says Storage=journal or none)", prog, s.systemdDir))
+			h.addDir(sysDir{path: s.systemdDir, why: "kernel.core_pattern pipes to systemd-coredump", dedicated: true})
+		} else {
+			h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern pipes cores to %s: what it keeps is no file this check can find", prog))
+		}
+	default:
 		usesPID := readSmall(filepath.Join(filepath.Dir(s.corePattern), "core_uses_pid")) == "1"
 		d, g := fromPattern(p, "kernel.core_pattern")
-		dirs = append(dirs, d...)
-		globs = append(globs, g...)
+		for _, x := range d {
+			h.addDir(x)
+		}
+		h.globs = append(h.globs, g...)
 		if usesPID && !strings.Contains(p, "%p") {
 			for _, x := range g {
-				globs = append(globs, x+".*")
+				h.globs = append(h.globs, x+".*")
+			}
+		}
+		if strings.HasPrefix(p, "/") {
+			h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern %s: cores go to %s", p, d[0].path))
+		} else {
+			h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern %s: a daemon dumps into its working directory", p))
+		}
+	}
+	if readSmall(s.suidDumpable) == "0" {
+		h.expect = append(h.expect, "fs.suid_dumpable 0: a process that changed its user or group id (a daemon started as root running as another user) dumps no core")
+	}
+}
+
+// solaris reads coreadm's settings: from the coreadm command when there is
+// one (Solaris 11 keeps them in SMF), else from /etc/coreadm.conf.
+func (s systemPaths) solaris(env *plugin.Env, h *hostCores, coreadm string, explicit bool) {
+	var set coreadmSettings
+	found := false
+	if coreadm != "" {
+		if _, err := os.Stat(coreadm); err == nil || explicit {
+			set, err = runCoreadm(env, coreadm)
+			if err == nil {
+				found = true
+			} else {
+				h.problems = append(h.problems, "cannot read the core settings: "+err.Error())
 			}
 		}
 	}
-	for _, p := range coreadmPatterns(s.coreadmConf) {
-		d, g := fromPattern(p, "coreadm pattern")
-		dirs = append(dirs, d...)
-		globs = append(globs, g...)
+	if !found {
+		set, found = readCoreadmConf(s.coreadmConf)
 	}
-	return dirs, globs
+	if !found {
+		return
+	}
+	for _, p := range set.patterns() {
+		d, g := fromPattern(p, set.source+" pattern")
+		for _, x := range d {
+			h.addDir(x)
+		}
+		h.globs = append(h.globs, g...)
+	}
+	lines, disabled := set.expectations()
+	h.expect = append(h.expect, lines...)
+	h.disabled = disabled
 }
+
+// sharedDirs hold other files than cores: a core pattern that writes
+// into one of them does not make every ELF core there a crash to report.
+var sharedDirs = map[string]bool{"/": true, "/tmp": true, "/var/tmp": true, "/var": true, "/root": true,
+	"/home": true, "/usr": true, "/opt": true, "/dev/shm": true, "/export/home": true}
 
 // fromPattern splits a core file pattern into the directory it names
 // (when absolute: the part before the first %-specifier) and a glob for
@@ -67,34 +179,12 @@ func fromPattern(pattern, why string) ([]sysDir, []string) {
 		if i := strings.IndexByte(dir, '%'); i >= 0 {
 			dir = filepath.Dir(dir[:i] + "x")
 		}
-		dirs = append(dirs, sysDir{dir, why + " " + pattern})
+		dirs = append(dirs, sysDir{path: dir, why: why + " " + pattern, dedicated: !sharedDirs[dir]})
 	}
 	if g := patternGlob(filepath.Base(pattern)); g != "*" && g != "" {
 		globs = append(globs, g)
 	}
 	return dirs, globs
-}
-
-// coreadmPatterns reads COREADM_GLOB_PATTERN and COREADM_INIT_PATTERN from
-// /etc/coreadm.conf (Solaris 10; Solaris 11 keeps them in SMF: use --dir).
-func coreadmPatterns(path string) []string {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(io.LimitReader(f, 64<<10))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), "=")
-		if !ok || (k != "COREADM_GLOB_PATTERN" && k != "COREADM_INIT_PATTERN") {
-			continue
-		}
-		if v = strings.Trim(strings.TrimSpace(v), `"'`); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // readSmall reads a one-line system file, or "".
