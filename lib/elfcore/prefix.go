@@ -23,6 +23,7 @@ func IdentifyPrefix(r io.Reader, limit int) (*Info, error) {
 	}
 	buf := make([]byte, 0, min(limit, 64<<10))
 	var rerr error
+	empty := 0 // reads in a row that returned nothing
 	for len(buf) < limit {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -30,6 +31,14 @@ func IdentifyPrefix(r io.Reader, limit int) (*Info, error) {
 		end := min(cap(buf), limit)
 		n, err := r.Read(buf[len(buf):end])
 		buf = buf[:len(buf)+n]
+		if n == 0 && err == nil {
+			if empty++; empty >= 100 {
+				rerr = io.ErrNoProgress
+				break
+			}
+			continue
+		}
+		empty = 0
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				rerr = err

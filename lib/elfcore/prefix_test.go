@@ -25,6 +25,11 @@ func (f *failingReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// stuckReader returns nothing and no error, forever.
+type stuckReader struct{}
+
+func (stuckReader) Read([]byte) (int, error) { return 0, nil }
+
 func TestIdentifyPrefix(t *testing.T) {
 	whole := elfcoretest.Core{Layout: elfcoretest.LinuxAMD64, Program: "imapd", PID: 4711, Signal: 11, Data: 1 << 20}.Bytes()
 	small := elfcoretest.Core{Layout: elfcoretest.SolarisSPARC64, Program: "stored", PID: 28250, Signal: 6}.Bytes()
@@ -46,6 +51,7 @@ func TestIdentifyPrefix(t *testing.T) {
 		{"a stream that fails at once is an error", &failingReader{small[:10], boom}, 1 << 20, 0, "", false, false, boom},
 		{"an empty stream is an empty core", bytes.NewReader(nil), 1 << 20, elfcore.Empty, "", false, true, nil},
 		{"text", bytes.NewReader([]byte("hello, world")), 1 << 20, elfcore.NotELF, "", false, false, nil},
+		{"a reader that never returns anything gives up", stuckReader{}, 1 << 20, 0, "", false, false, io.ErrNoProgress},
 		{"no limit reads one byte", bytes.NewReader(small), 0, elfcore.CutELF, "", true, false, nil},
 	}
 	for _, tt := range tests {

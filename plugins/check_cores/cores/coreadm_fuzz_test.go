@@ -45,3 +45,44 @@ func FuzzCoreadmPatterns(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCoreadmOutput checks the reading of the coreadm command's output:
+// whatever it prints, the settings hold only what a line said, and the
+// long-output lines and directories they give are sound.
+func FuzzCoreadmOutput(f *testing.F) {
+	for _, s := range []string{solaris10Output, solaris11Output, disabledOutput, "", ":", "global core dumps:", "GLOBAL   CORE DUMPS : Enabled\n",
+		"global core file pattern: %\ninit core file pattern: /%d/%%\n", "\x00:\x00\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, out string) {
+		set, ok := parseCoreadmOutput(out)
+		if !ok && set != (coreadmSettings{source: "coreadm"}) {
+			t.Fatalf("nothing known, yet %+v", set)
+		}
+		for _, p := range set.patterns() {
+			if strings.Contains(p, "\n") || !strings.Contains(out, p) {
+				t.Fatalf("pattern %q from %q", p, out)
+			}
+			dirs, globs := fromPattern(p, "coreadm pattern")
+			for _, d := range dirs {
+				if !filepath.IsAbs(d.path) {
+					t.Fatalf("pattern %q: relative directory %q", p, d.path)
+				}
+			}
+			for _, g := range globs {
+				if _, err := filepath.Match(g, ""); err != nil {
+					t.Fatalf("pattern %q: invalid glob %q", p, g)
+				}
+			}
+		}
+		lines, why := set.expectations()
+		for _, l := range lines {
+			if strings.Contains(l, "\n") {
+				t.Fatalf("a long-output line with a newline: %q", l)
+			}
+		}
+		if (why != "") != (set.global == disabled && set.process == disabled) {
+			t.Fatalf("disabled %q for %+v", why, set)
+		}
+	})
+}

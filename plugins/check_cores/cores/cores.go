@@ -101,6 +101,9 @@ func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error)
 			return nil, plugin.Unknownf("--name %q: %v", g, err)
 		}
 	}
+	if o.Coreadm != "" && !filepath.IsAbs(o.Coreadm) {
+		return nil, plugin.Unknownf("--coreadm %s: must be an absolute path", o.Coreadm)
+	}
 	env.Stage("finding msg-svr-base")
 	l, err := openLayout(env, o)
 	if err != nil {
@@ -110,7 +113,7 @@ func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error)
 	host := sys.discover(env, o.coreadmPath(sys), o.Coreadm != "")
 	roots := searchRoots(l, o, host)
 	exclude := exclusions(env, l, o)
-	m := &matcher{patternGlobs: host.globs, userGlobs: o.Names}
+	m := &matcher{patternGlobs: host.globs, userGlobs: append(append([]string(nil), o.Names...), host.weakGlobs...), dirGlobs: host.dirGlobs}
 	s := newSearcher(env, o.Depth, m, exclude)
 	for _, r := range roots {
 		s.searchRoot(r)

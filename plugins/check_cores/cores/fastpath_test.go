@@ -120,7 +120,7 @@ func BenchmarkMatchNames(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, n := range names {
-			m.match(n)
+			m.match(n, false)
 		}
 	}
 }

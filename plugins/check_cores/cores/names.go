@@ -104,13 +104,15 @@ func atoi(s string) int {
 // names matching the globs of the system's core patterns (kernel
 // core_pattern, coreadm), and names matching the --name globs.
 type matcher struct {
-	patternGlobs []string // from the system's core patterns: trusted
-	userGlobs    []string // from --name: a core only if its header says so
+	patternGlobs []string // from the system's relative core patterns: trusted
+	userGlobs    []string // from --name and generic patterns (%e.%p): a core only if its header says so
+	dirGlobs     []string // from absolute core patterns: trusted in the core directories only
 
 	// The globs' literal prefixes and suffixes, computed on the first
 	// match: a name without them cannot match, and checking them costs
 	// far less than filepath.Match on each of a million names.
-	patternLits, userLits []globLiterals
+	patternLits, userLits, dirLits []globLiterals
+	ready                          bool
 }
 
 // globLiterals are the characters every name a glob matches starts and
@@ -155,12 +157,22 @@ func (l globLiterals) matches(name string) bool {
 // match returns whether name is a candidate, whether it is trusted (an
 // empty or cut file of that name is a failed dump, and one we cannot read
 // still counts), and whether its name alone looks like a core's.
-func (m *matcher) match(name string) (candidate, trusted, byName bool) {
+// In a core directory (dedicated) the absolute patterns' globs are
+// trusted too.
+func (m *matcher) match(name string, dedicated bool) (candidate, trusted, byName bool) {
 	if _, ok := coreName(name); ok {
 		return true, true, true
 	}
-	if m.patternLits == nil && len(m.patternGlobs) > 0 || m.userLits == nil && len(m.userGlobs) > 0 {
-		m.patternLits, m.userLits = literalsOfAll(m.patternGlobs), literalsOfAll(m.userGlobs)
+	if !m.ready {
+		m.patternLits, m.userLits, m.dirLits = literalsOfAll(m.patternGlobs), literalsOfAll(m.userGlobs), literalsOfAll(m.dirGlobs)
+		m.ready = true
+	}
+	if dedicated {
+		for _, g := range m.dirLits {
+			if g.matches(name) {
+				return true, true, false
+			}
+		}
 	}
 	for _, g := range m.patternLits {
 		if g.matches(name) {
@@ -173,6 +185,14 @@ func (m *matcher) match(name string) (candidate, trusted, byName bool) {
 		}
 	}
 	return false, false, false
+}
+
+// specificGlob reports whether a glob says more than "some fields
+// separated by dots or dashes": "core.*.*" and "*-*.dump" do, "*.*" does
+// not. An empty file or one we cannot read counts as a core only by a
+// specific name.
+func specificGlob(g string) bool {
+	return strings.Trim(g, "*?.-_%\\") != ""
 }
 
 // patternGlob turns the file name part of a core pattern (kernel

@@ -184,7 +184,7 @@ func (s *searcher) entry(prefix string, e fs.DirEntry, descend, dedicated bool) 
 		}
 		return subdir{path: prefix + name, fi: fi}, true
 	case e.Type().IsRegular():
-		cand, trusted, byName := s.match.match(name)
+		cand, trusted, byName := s.match.match(name, dedicated)
 		if !cand && !dedicated {
 			return subdir{}, false
 		}
@@ -200,7 +200,7 @@ func (s *searcher) entry(prefix string, e fs.DirEntry, descend, dedicated bool) 
 		}
 		s.found = append(s.found, candidate{path: prefix + name, fi: fi, trusted: trusted, byName: byName, dedicated: dedicated})
 	case e.Type()&fs.ModeSymlink != 0:
-		if _, _, byName := s.match.match(name); byName {
+		if _, _, byName := s.match.match(name, false); byName {
 			s.links = append(s.links, prefix+name)
 		}
 	}

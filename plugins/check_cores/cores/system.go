@@ -45,11 +45,16 @@ type sysDir struct {
 
 // hostCores is what the host says about its cores.
 type hostCores struct {
-	dirs     []sysDir // system directories to search, most specific first
-	globs    []string // file name globs of the core patterns
-	expect   []string // where the settings send cores, for long output
-	disabled string   // set when no core can be written at all: why
-	problems []string // settings that could not be read
+	dirs []sysDir // system directories to search, most specific first
+	// File name globs of the core patterns. A relative pattern's name
+	// is written into each daemon's working directory: its glob applies
+	// everywhere, trusted when specific (globs), else as --name does
+	// (weakGlobs). An absolute pattern's applies in its directory only
+	// (dirGlobs).
+	globs, weakGlobs, dirGlobs []string
+	expect                     []string // where the settings send cores, for long output
+	disabled                   string   // set when no core can be written at all: why
+	problems                   []string // settings that could not be read
 }
 
 func (h *hostCores) addDir(d sysDir) {
@@ -60,6 +65,23 @@ func (h *hostCores) addDir(d sysDir) {
 		}
 	}
 	h.dirs = append(h.dirs, d)
+}
+
+// addPattern adds the directories and globs of a core pattern.
+func (h *hostCores) addPattern(pattern string, dirs []sysDir, globs []string) {
+	for _, d := range dirs {
+		h.addDir(d)
+	}
+	for _, g := range globs {
+		switch {
+		case strings.HasPrefix(pattern, "/"):
+			h.dirGlobs = append(h.dirGlobs, g)
+		case specificGlob(g):
+			h.globs = append(h.globs, g)
+		default:
+			h.weakGlobs = append(h.weakGlobs, g)
+		}
+	}
 }
 
 // isDedicated reports whether dir is one of the system's core directories.
@@ -110,15 +132,12 @@ func (s systemPaths) linux(h *hostCores) {
 	default:
 		usesPID := readSmall(filepath.Join(filepath.Dir(s.corePattern), "core_uses_pid")) == "1"
 		d, g := fromPattern(p, "kernel.core_pattern")
-		for _, x := range d {
-			h.addDir(x)
-		}
-		h.globs = append(h.globs, g...)
 		if usesPID && !strings.Contains(p, "%p") {
 			for _, x := range g {
-				h.globs = append(h.globs, x+".*")
+				g = append(g, x+".*")
 			}
 		}
+		h.addPattern(p, d, g)
 		if strings.HasPrefix(p, "/") {
 			h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern %s: cores go to %s", p, d[0].path))
 		} else {
@@ -153,10 +172,7 @@ func (s systemPaths) solaris(env *plugin.Env, h *hostCores, coreadm string, expl
 	}
 	for _, p := range set.patterns() {
 		d, g := fromPattern(p, set.source+" pattern")
-		for _, x := range d {
-			h.addDir(x)
-		}
-		h.globs = append(h.globs, g...)
+		h.addPattern(p, d, g)
 	}
 	lines, disabled := set.expectations()
 	h.expect = append(h.expect, lines...)
