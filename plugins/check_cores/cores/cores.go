@@ -47,19 +47,23 @@ func newSpec(o *options, sys systemPaths) plugin.Spec {
 		Name:    "check_cores",
 		Service: "CORES",
 		Description: "Finds core files left by crashed Messaging Server processes, in the directories where " +
-			"daemons run (msg-svr-base and its lib, sbin, data and config) and where the system puts cores " +
-			"(/var/cores as Sun's debugging guide sets coreadm up, the directory of an absolute Linux " +
-			"kernel.core_pattern, coreadm's directories). Each file named like a core is confirmed by its ELF " +
-			"header (ET_CORE; Linux and Solaris, SPARC and x86, 32 and 64 bit); the program name and pid come " +
-			"from the core's notes, else from the file name. Zero-length and truncated cores count. The store " +
-			"partitions, the MTA queue and the log directories are never searched, so the check stays fast on " +
-			"a store of millions of files; symlinks below a search directory are not followed. Where Messaging " +
-			"Server daemons dump core without coreadm (their working directory) is not documented: add " +
-			"directories with --dir if you know better.",
+			"daemons run (msg-svr-base and its lib, sbin, data and config: files named like cores) and in the " +
+			"core directories (/var/cores as Sun's debugging guide sets coreadm up, /var/core, /var/share/cores, " +
+			"/var/lib/systemd/coredump, the directory of an absolute Linux kernel.core_pattern, coreadm's: there " +
+			"any ELF core counts, whatever its name). Solaris 11's coreadm settings come from the coreadm command, " +
+			"Solaris 10's from /etc/coreadm.conf; long output says where cores go, and whether core dumps are " +
+			"disabled altogether. Each file is confirmed by its ELF header (ET_CORE; Linux and Solaris, SPARC and " +
+			"x86, 32 and 64 bit); systemd-coredump's zstd, lz4 and xz cores are decompressed, their first MiB " +
+			"only. The program name and pid come from the core's notes, else from the file name. Zero-length and " +
+			"truncated cores count. The store partitions, the MTA queue and the log directories are never " +
+			"searched, so the check stays fast on a store of millions of files; symlinks below a search " +
+			"directory are not followed. Where Messaging Server daemons dump core without coreadm (their " +
+			"working directory) is not documented: add directories with --dir if you know better.",
 		Examples: []string{
 			"check_cores -B /opt/SUNWmsgsr",
 			"check_cores --max-age 7d -C stored -C imapd",
 			"check_cores -d /var/cores -d /opt/SUNWmsgsr/lib --depth 0 -w 0 -c 3",
+			"check_cores -B /opt/SUNWmsgsr --dumps-disabled warning",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o, sys) },
