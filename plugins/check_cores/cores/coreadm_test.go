@@ -127,6 +127,18 @@ func TestCoreadmCommand(t *testing.T) {
 			},
 		},
 		{
+			name: "an empty core's program and pid come from the pattern",
+			script: func(s *server) string {
+				// A hardening script's pattern.
+				return printing(s, strings.ReplaceAll(solaris11Output, "%f.%n.%p.%t.core", "core_%n_%f_%u_%g_%t_%p"))
+			},
+			setup: func(t *testing.T, s *server) {
+				s.file(t, "globalcores/core_mailhost_tcp_smtp_server_0_0_1795737600_4711", nil, time.Hour)
+			},
+			code:  1,
+			line1: "CORES WARNING - 1 core: tcp_smtp_server (pid 4711, 1h ago, empty)",
+		},
+		{
 			name:   "coreadm wins over a stale coreadm.conf",
 			script: func(s *server) string { return printing(s, solaris11Output) },
 			setup: func(t *testing.T, s *server) {

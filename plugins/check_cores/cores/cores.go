@@ -122,7 +122,7 @@ func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error)
 	for _, r := range roots {
 		s.searchRoot(r)
 	}
-	f := examine(env, s.found, o)
+	f := examine(env, s.found, host.namePatterns, o)
 	res := &plugin.Result{}
 	report(env, res, o, host, s, f)
 	return res, nil
@@ -228,7 +228,7 @@ func exclusions(env *plugin.Env, l *layout.Layout, o *options) map[fileID]string
 }
 
 // examine opens each candidate and decides whether it is a core.
-func examine(env *plugin.Env, cands []candidate, o *options) *findings {
+func examine(env *plugin.Env, cands []candidate, pats []namePattern, o *options) *findings {
 	f := &findings{}
 	critical := splitList(o.CriticalPrograms)
 	for _, c := range cands {
@@ -236,7 +236,7 @@ func examine(env *plugin.Env, cands []candidate, o *options) *findings {
 			break
 		}
 		env.Stage("reading the header of %s", c.path)
-		k, ok := identify(env, c, f)
+		k, ok := identify(env, c, pats, f)
 		if !ok {
 			continue
 		}
@@ -264,8 +264,14 @@ func examine(env *plugin.Env, cands []candidate, o *options) *findings {
 
 // identify reads one candidate. It returns the core, or false when the
 // file is not one (noted in f when its name says it should be).
-func identify(env *plugin.Env, c candidate, f *findings) (*core, bool) {
+func identify(env *plugin.Env, c candidate, pats []namePattern, f *findings) (*core, bool) {
 	ni, _ := coreName(c.fi.Name())
+	if !ni.systemd {
+		// The host's own pattern says best what its names mean.
+		if pi, ok := nameFromPatterns(pats, c.fi.Name()); ok {
+			ni = pi
+		}
+	}
 	k := &core{path: c.path, size: c.fi.Size(), mtime: c.fi.ModTime(), program: ni.program, pid: ni.pid}
 	if ni.systemd {
 		if t, ok := (systemdName{usec: ni.usec}).crashTime(env.Now); ok {

@@ -15,6 +15,7 @@ import (
 	"github.com/ulikunitz/xz"
 
 	"github.com/msgstore-plugins/msgstore/lib/elfcore/elfcoretest"
+	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 )
 
 // Cores as real hosts name and store them.
@@ -381,4 +382,52 @@ func BenchmarkCoreDirFullOfFiles(b *testing.B) {
 			b.Fatalf("exit %d: %s", out.Code, out.Stdout)
 		}
 	}
+}
+
+// TestBinarySystemdCoredump runs the built check_cores on a coredump
+// directory given as --core-dir, as a Linux host with systemd-coredump
+// keeps it.
+func TestBinarySystemdCoredump(t *testing.T) {
+	s := newServer(t)
+	zst := s.coredump(t, "imapd", linuxImapd, "zst", 2*time.Hour)
+	s.coredump(t, "stored", elfcoretest.Core{Layout: elfcoretest.LinuxAMD64, Program: "stored", PID: 28250, Signal: 6}, "lz4", 30*time.Hour)
+	bad := filepath.Join(s.sys.systemdDir, systemdCoreName("tcp_smtp_server", 3131, s.Now.Add(-50*time.Hour), "xz"))
+	writeAt(t, bad, []byte("\xfd7zXZ\x00 cut short"), s.Now)
+
+	bin := plugintest.Build(t, "check_cores")
+	out := plugintest.Run(t, bin, nil, "-B", s.Base(), "--core-dir", s.sys.systemdDir, "-C", "stored")
+	out.Expect(t, "CORES", 2)
+	if out.Summary != "3 cores: stored (pid 28250, 1d ago), imapd (pid 4711, 2h ago), tcp_smtp_server (pid 3131, 2d ago, not decoded)" {
+		t.Errorf("summary: %s", out.Summary)
+	}
+	out.Contains(t,
+		"[CRITICAL] stored pid 28250 (critical program): killed by SIGABRT, dumped 1d6h ago (",
+		"Linux x86-64 ELF64 core, lz4-compressed by systemd-coredump: ",
+		"[WARNING] imapd pid 4711: killed by SIGSEGV, dumped 2h ago (",
+		"Linux x86-64 ELF64 core, zstd-compressed by systemd-coredump: "+zst,
+		"[WARNING] tcp_smtp_server pid 3131: dumped 2d2h ago (",
+		"compressed by systemd-coredump, cannot be decoded as xz: ",
+	)
+	if p := out.Perf["cores"]; p.Value != 3 {
+		t.Errorf("cores perfdata %+v", p)
+	}
+}
+
+// TestBinaryUnreadableInCoreDirectory: a core the monitoring user cannot
+// read (mode 0600, as daemons write them) under a name no list knows
+// still counts in a core directory.
+func TestBinaryUnreadableInCoreDirectory(t *testing.T) {
+	s := newServer(t)
+	s.core(t, cores+"/core_mailhost_imapd_0_0_1795737600_4711", imapd, 3*time.Hour) // mode 0600
+	if err := os.Mkdir(s.Path(baseRel+"/lib/private"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	run := asUnprivileged(t, s)
+	out := run("--core-dir", s.Path(cores), "-x", s.Path(baseRel+"/lib/private"))
+	out.Expect(t, "CORES", 1)
+	if out.Summary != "1 core: unknown program (3h ago, unreadable)" {
+		t.Errorf("summary: %s", out.Summary)
+	}
+	out.Contains(t, "not readable (permission denied), not confirmed by its header; counted because it is in a core directory: "+
+		s.Path(cores+"/core_mailhost_imapd_0_0_1795737600_4711"))
 }

@@ -52,9 +52,11 @@ type hostCores struct {
 	// (weakGlobs). An absolute pattern's applies in its directory only
 	// (dirGlobs).
 	globs, weakGlobs, dirGlobs []string
-	expect                     []string // where the settings send cores, for long output
-	disabled                   string   // set when no core can be written at all: why
-	problems                   []string // settings that could not be read
+	// namePatterns read program and pid from the names the patterns give.
+	namePatterns []namePattern
+	expect       []string // where the settings send cores, for long output
+	disabled     string   // set when no core can be written at all: why
+	problems     []string // settings that could not be read
 }
 
 func (h *hostCores) addDir(d sysDir) {
@@ -69,6 +71,9 @@ func (h *hostCores) addDir(d sysDir) {
 
 // addPattern adds the directories and globs of a core pattern.
 func (h *hostCores) addPattern(pattern string, dirs []sysDir, globs []string) {
+	if np, ok := compileNamePattern(pattern); ok {
+		h.namePatterns = append(h.namePatterns, np)
+	}
 	for _, d := range dirs {
 		h.addDir(d)
 	}
