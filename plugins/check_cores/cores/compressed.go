@@ -2,14 +2,17 @@ package cores
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
-	"github.com/ulikunitz/xz"
+	"github.com/ulikunitz/xz/lzma"
 
 	"github.com/msgstore-plugins/msgstore/lib/elfcore"
 )
@@ -76,14 +79,7 @@ func decoder(br *bufio.Reader, compression string) (io.Reader, func(), error) {
 		}
 		return r, func() {}, nil
 	case "xz":
-		head, err := br.Peek(64)
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-			return nil, nil, err
-		}
-		if err := checkXzDict(head); err != nil {
-			return nil, nil, decodeError(compression, err)
-		}
-		r, err := xz.ReaderConfig{SingleStream: true}.NewReader(br)
+		r, err := xzFirstBlock(br)
 		if err != nil {
 			return nil, nil, decodeError(compression, err)
 		}
@@ -92,38 +88,60 @@ func decoder(br *bufio.Reader, compression string) (io.Reader, func(), error) {
 	return nil, nil, fmt.Errorf("unknown compression %q", compression)
 }
 
-// checkXzDict reads the dictionary size of the first block's LZMA2 filter
-// and refuses one over maxXzDict: the xz reader allocates whatever the
-// stream asks for. head is the start of the file: the 12-byte stream
-// header, then the block header (xz file format 1.0.4, 3.1).
-func checkXzDict(head []byte) error {
-	const streamHeader = 12
-	if len(head) < streamHeader+2 {
-		return nil // too short for a block: the reader says what is wrong
+// xzFirstBlock returns a reader of the first block of an xz stream (xz
+// file format 1.0.4): systemd writes one block, with the LZMA2 filter
+// alone. The headers are read here rather than by the xz package, whose
+// reader allocates whatever dictionary each block asks for: here the one
+// block read may ask for maxXzDict at most, and no later block is read.
+func xzFirstBlock(br *bufio.Reader) (io.Reader, error) {
+	var stream [12]byte
+	if _, err := io.ReadFull(br, stream[:]); err != nil {
+		return nil, fmt.Errorf("stream header: %w", err)
 	}
-	b := head[streamHeader:]
-	if b[0] == 0 {
-		return nil // the index: an empty stream
+	if string(stream[:6]) != "\xfd7zXZ\x00" {
+		return nil, errors.New("not an xz stream")
 	}
-	size := (int(b[0]) + 1) * 4
-	if size > len(b) {
-		size = len(b)
+	if crc32.ChecksumIEEE(stream[6:8]) != binary.LittleEndian.Uint32(stream[8:12]) {
+		return nil, errors.New("stream header checksum mismatch")
 	}
-	flags := b[1]
+	first, err := br.ReadByte()
+	if err != nil {
+		return nil, fmt.Errorf("block header: %w", err)
+	}
+	if first == 0 {
+		return bytes.NewReader(nil), nil // the index at once: no data
+	}
+	head := make([]byte, (int(first)+1)*4)
+	head[0] = first
+	if _, err := io.ReadFull(br, head[1:]); err != nil {
+		return nil, fmt.Errorf("block header: %w", err)
+	}
+	dict, err := xzBlockDict(head)
+	if err != nil {
+		return nil, err
+	}
+	return lzma.Reader2Config{DictCap: max(dict, lzma.MinDictCap)}.NewReader2(br)
+}
+
+// xzBlockDict checks a whole block header (size byte to CRC32) and returns
+// the dictionary size of its single LZMA2 filter.
+func xzBlockDict(head []byte) (int, error) {
+	n := len(head)
+	if crc32.ChecksumIEEE(head[:n-4]) != binary.LittleEndian.Uint32(head[n-4:]) {
+		return 0, errors.New("block header checksum mismatch")
+	}
+	flags := head[1]
+	if flags&0x3c != 0 {
+		return 0, errors.New("block header with reserved flags")
+	}
+	if flags&3 != 0 {
+		return 0, errors.New("filters before LZMA2 (systemd uses none): not read")
+	}
 	p := 2
-	skipVarint := func() bool {
-		for i := 0; i < 9 && p < size; i++ {
-			p++
-			if b[p-1]&0x80 == 0 {
-				return true
-			}
-		}
-		return false
-	}
-	readVarint := func() (uint64, bool) {
+	varint := func() (uint64, bool) {
 		var v uint64
-		for i := 0; i < 9 && p < size; i++ {
-			c := b[p]
+		for i := 0; i < 9 && p < n-4; i++ {
+			c := head[p]
 			p++
 			v |= uint64(c&0x7f) << (7 * i)
 			if c&0x80 == 0 {
@@ -132,32 +150,29 @@ func checkXzDict(head []byte) error {
 		}
 		return 0, false
 	}
-	if flags&0x40 != 0 && !skipVarint() {
-		return nil
-	}
-	if flags&0x80 != 0 && !skipVarint() {
-		return nil
-	}
-	for n := int(flags&3) + 1; n > 0; n-- {
-		id, ok1 := readVarint()
-		propSize, ok2 := readVarint()
-		if !ok1 || !ok2 || propSize > uint64(size-p) {
-			return nil
+	for _, bit := range []byte{0x40, 0x80} { // compressed size, uncompressed size
+		if flags&bit == 0 {
+			continue
 		}
-		if id == 0x21 && propSize == 1 {
-			code := b[p]
-			if code > 40 {
-				return nil // invalid: the reader rejects it
-			}
-			dict := uint64(0xffffffff)
-			if code < 40 {
-				dict = uint64(2|code&1) << (code/2 + 11)
-			}
-			if dict > maxXzDict {
-				return fmt.Errorf("dictionary of %d MiB, more than the %d MiB allowed", dict>>20, maxXzDict>>20)
-			}
+		if _, ok := varint(); !ok {
+			return 0, errors.New("bad block header")
 		}
-		p += int(propSize)
 	}
-	return nil
+	id, ok1 := varint()
+	props, ok2 := varint()
+	if !ok1 || !ok2 || id != 0x21 || props != 1 || p >= n-4 {
+		return 0, fmt.Errorf("filter %#x: only LZMA2 is read", id)
+	}
+	code := head[p]
+	if code > 40 {
+		return 0, errors.New("bad LZMA2 dictionary size")
+	}
+	dict := uint64(0xffffffff)
+	if code < 40 {
+		dict = uint64(2|code&1) << (code/2 + 11)
+	}
+	if dict > maxXzDict {
+		return 0, fmt.Errorf("dictionary of %d MiB, more than the %d MiB allowed", dict>>20, maxXzDict>>20)
+	}
+	return int(dict), nil
 }

@@ -1,7 +1,10 @@
 package cores
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,6 +36,25 @@ func FuzzIdentifyCompressed(f *testing.F) {
 		}
 		if info.Size > maxDecompressed || info.Kind == elfcore.Core && info.Truncated && info.Partial {
 			t.Fatalf("info %+v", info)
+		}
+	})
+}
+
+// FuzzXzFirstBlock: the xz headers read before the LZMA2 decoder. Any
+// bytes give a reader or an error, and the reader reads within bounds.
+func FuzzXzFirstBlock(f *testing.F) {
+	f.Add(compress(f, linuxImapd.Bytes(), "xz"))
+	f.Add([]byte("\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01\x16\x00\x00\x00"))
+	f.Add([]byte("\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\x00"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := xzFirstBlock(bufio.NewReader(bytes.NewReader(data)))
+		if err != nil {
+			return
+		}
+		n, _ := io.Copy(io.Discard, io.LimitReader(r, maxDecompressed+1))
+		if n > maxDecompressed {
+			t.Fatalf("%d bytes decompressed", n)
 		}
 	})
 }

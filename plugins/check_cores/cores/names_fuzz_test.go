@@ -87,13 +87,3 @@ func FuzzSystemdName(f *testing.F) {
 		_, _ = n.crashTime(time.Unix(1795870000, 0))
 	})
 }
-
-// FuzzCheckXzDict: the start of a file named .xz is outside data.
-func FuzzCheckXzDict(f *testing.F) {
-	f.Add([]byte("\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01\x16\x00\x00\x00"))
-	f.Add([]byte("\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\xff\xc3\x80\x80\x80\x21\x01\x28"))
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, head []byte) {
-		_ = checkXzDict(head)
-	})
-}

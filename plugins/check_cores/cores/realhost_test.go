@@ -2,7 +2,9 @@ package cores
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -205,7 +207,7 @@ func TestSystemdCoredump(t *testing.T) {
 }
 
 // setXzDictCode rewrites the LZMA2 dictionary size of an xz stream's first
-// block (the header CRC is then wrong, but the size is read before it).
+// block, and the block header's checksum with it.
 func setXzDictCode(t *testing.T, b []byte, code byte) {
 	t.Helper()
 	// xz.NewWriter's block header: size, flags, filter id 0x21, props size 1, dict.
@@ -213,6 +215,8 @@ func setXzDictCode(t *testing.T, b []byte, code byte) {
 		t.Fatalf("unexpected block header % x", b[12:20])
 	}
 	b[16] = code
+	head := b[12 : 12+(int(b[12])+1)*4]
+	binary.LittleEndian.PutUint32(head[len(head)-4:], crc32.ChecksumIEEE(head[:len(head)-4]))
 }
 
 // TestCoreDirectoryAnyName: in a directory that holds nothing but cores,
