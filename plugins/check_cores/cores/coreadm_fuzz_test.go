@@ -86,3 +86,26 @@ func FuzzCoreadmOutput(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCoredumpConf: systemd's coredump.conf is a host file. A setting is
+// one trimmed line's value, taken from the [Coredump] section only.
+func FuzzCoredumpConf(f *testing.F) {
+	for _, s := range []string{"[Coredump]\nStorage=none\n", "[Coredump]\n#Storage=external\nProcessSizeMax=0\n",
+		"[Other]\nStorage=none\n", "Storage=none", "[Coredump\nStorage = Journal \n", "[]\n=\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		storage, sizeMax := parseCoredumpConf(text)
+		for _, v := range []string{storage, sizeMax} {
+			if strings.ContainsAny(v, "\n") || v != strings.TrimSpace(v) {
+				t.Fatalf("value %q from %q", v, text)
+			}
+		}
+		if storage != strings.ToLower(storage) {
+			t.Fatalf("storage %q not lower-case", storage)
+		}
+		if (storage != "" || sizeMax != "") && !strings.Contains(text, "Coredump") {
+			t.Fatalf("a setting outside [Coredump]: %q", text)
+		}
+	})
+}

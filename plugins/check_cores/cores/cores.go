@@ -35,7 +35,7 @@ type options struct {
 	MaxAge           units.Duration  `long:"max-age" value-name:"DURATION" description:"ignore cores older than this, e.g. 7d: they have been looked at (default: count every core)"`
 	CriticalPrograms []string        `short:"C" long:"critical-program" value-name:"PROG" description:"a core of this program is CRITICAL (repeatable or comma list; shell patterns allowed), e.g. stored"`
 	Coreadm          string          `long:"coreadm" value-name:"PATH" description:"the coreadm command, run without arguments to learn where Solaris puts cores and whether it dumps any (default: /usr/bin/coreadm when it exists, else /etc/coreadm.conf is read)"`
-	DumpsDisabled    string          `long:"dumps-disabled" value-name:"STATE" choice:"ok" choice:"warning" choice:"critical" default:"ok" description:"state when coreadm says core dumps are disabled, global and per-process, so that a crash leaves no core to find"`
+	DumpsDisabled    string          `long:"dumps-disabled" value-name:"STATE" choice:"ok" choice:"warning" choice:"critical" default:"ok" description:"state when the host keeps no core at all: coreadm's global and per-process core dumps both disabled, or systemd-coredump's Storage=none or ProcessSizeMax=0"`
 }
 
 // Spec returns the plugin with fresh default options; check_cores' main

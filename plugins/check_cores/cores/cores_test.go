@@ -39,6 +39,7 @@ func newServer(t testing.TB) *server {
 	return &server{Server: s, sys: systemPaths{
 		coreDirs:     []sysDir{{path: s.Path(cores), why: "the coreadm directory of Sun's debugging guide", dedicated: true}},
 		systemdDir:   filepath.Join(host, "coredump"),
+		coredumpConf: filepath.Join(host, "coredump.conf"),
 		corePattern:  filepath.Join(host, "core_pattern"),
 		suidDumpable: filepath.Join(host, "suid_dumpable"),
 		coreadmConf:  filepath.Join(host, "coreadm.conf"),

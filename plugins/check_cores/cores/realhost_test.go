@@ -186,6 +186,33 @@ func TestSystemdCoredump(t *testing.T) {
 				"[OK] kernel.core_pattern pipes cores to /usr/lib/systemd/systemd-coredump: they go to ",
 			},
 		},
+		{
+			name: "systemd-coredump keeps no core: Storage=none in a drop-in",
+			setup: func(t *testing.T, s *server) {
+				writeHostFile(t, s.sys.corePattern, "|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h\n")
+				writeHostFile(t, s.sys.coredumpConf, "[Coredump]\n#Storage=external\nStorage=external\n")
+				if err := os.Mkdir(s.sys.coredumpConf+".d", 0o755); err != nil {
+					t.Fatal(err)
+				}
+				writeHostFile(t, s.sys.coredumpConf+".d/50-off.conf", "# no cores on this host\n[Coredump]\nStorage=none\n")
+			},
+			code:  0,
+			line1: "CORES OK - no core files in 10 directories (core dumps disabled: crashes leave no core)",
+			want: []string{
+				"[OK] core dumps discarded (systemd-coredump Storage=none): crashes leave no core",
+				"[OK] kernel.core_pattern pipes cores to /usr/lib/systemd/systemd-coredump, which keeps none (coredump.conf Storage=none)",
+			},
+		},
+		{
+			name: "systemd-coredump keeps cores in the journal",
+			setup: func(t *testing.T, s *server) {
+				writeHostFile(t, s.sys.corePattern, "|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h\n")
+				writeHostFile(t, s.sys.coredumpConf, "[Coredump]\nStorage=journal\n")
+			},
+			code:  0,
+			line1: "CORES OK - no core files in 10 directories",
+			want:  []string{"which keeps them in the journal (coredump.conf Storage=journal): coredumpctl lists them, this check cannot"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

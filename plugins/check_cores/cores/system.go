@@ -15,6 +15,7 @@ import (
 type systemPaths struct {
 	coreDirs     []sysDir // directories that hold nothing but cores, when they exist
 	systemdDir   string   // where systemd-coredump stores cores
+	coredumpConf string   // systemd-coredump's settings; drop-ins in coredumpConf+".d"
 	corePattern  string   // Linux kernel.core_pattern
 	suidDumpable string   // Linux fs.suid_dumpable
 	coreadmConf  string   // Solaris 10 coreadm settings
@@ -28,6 +29,7 @@ var defaultSystem = systemPaths{
 		{path: "/var/share/cores", why: "Solaris 11.4's core directory", dedicated: true},
 	},
 	systemdDir:   "/var/lib/systemd/coredump",
+	coredumpConf: "/etc/systemd/coredump.conf",
 	corePattern:  "/proc/sys/kernel/core_pattern",
 	suidDumpable: "/proc/sys/fs/suid_dumpable",
 	coreadmConf:  "/etc/coreadm.conf",
@@ -129,8 +131,7 @@ func (s systemPaths) linux(h *hostCores) {
 			prog = f[0]
 		}
 		if filepath.Base(prog) == "systemd-coredump" && s.systemdDir != "" {
-			h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern pipes cores to %s: they go to %s, compressed (unless coredump.conf says Storage=journal or none)", prog, s.systemdDir))
-			h.addDir(sysDir{path: s.systemdDir, why: "kernel.core_pattern pipes to systemd-coredump", dedicated: true})
+			s.systemdCoredump(h, prog)
 		} else {
 			h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern pipes cores to %s: what it keeps is no file this check can find", prog))
 		}
@@ -152,6 +153,70 @@ func (s systemPaths) linux(h *hostCores) {
 	if readSmall(s.suidDumpable) == "0" {
 		h.expect = append(h.expect, "fs.suid_dumpable 0: a process that changed its user or group id (a daemon started as root running as another user) dumps no core")
 	}
+}
+
+// systemdCoredump says where systemd-coredump keeps cores, after its
+// Storage= and ProcessSizeMax= settings (coredump.conf(5)).
+func (s systemPaths) systemdCoredump(h *hostCores, prog string) {
+	h.addDir(sysDir{path: s.systemdDir, why: "kernel.core_pattern pipes to systemd-coredump", dedicated: true})
+	storage, sizeMax := readCoredumpConf(s.coredumpConf)
+	switch {
+	case storage == "none" || sizeMax == "0":
+		setting := "Storage=none"
+		if sizeMax == "0" {
+			setting = "ProcessSizeMax=0"
+		}
+		h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern pipes cores to %s, which keeps none (coredump.conf %s)", prog, setting))
+		h.disabled = "core dumps discarded (systemd-coredump " + setting + "): crashes leave no core"
+	case storage == "journal":
+		h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern pipes cores to %s, which keeps them in the journal (coredump.conf Storage=journal): coredumpctl lists them, this check cannot", prog))
+	default:
+		h.expect = append(h.expect, fmt.Sprintf("kernel.core_pattern pipes cores to %s: they go to %s, compressed", prog, s.systemdDir))
+	}
+}
+
+// readCoredumpConf reads Storage= and ProcessSizeMax= of the [Coredump]
+// section of coredump.conf, then of its drop-ins in name order, the last
+// setting winning as systemd reads them. Absent files say nothing.
+func readCoredumpConf(path string) (storage, sizeMax string) {
+	files := []string{path}
+	if drop, err := filepath.Glob(path + ".d/*.conf"); err == nil {
+		files = append(files, drop...) // Glob sorts them
+	}
+	for _, f := range files {
+		st, sm := parseCoredumpConf(readSmallN(f, 64<<10))
+		if st != "" {
+			storage = st
+		}
+		if sm != "" {
+			sizeMax = sm
+		}
+	}
+	return storage, sizeMax
+}
+
+func parseCoredumpConf(text string) (storage, sizeMax string) {
+	section := ""
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "" || l[0] == '#' || l[0] == ';':
+		case l[0] == '[':
+			section = strings.Trim(l, "[] ")
+		case section == "Coredump":
+			k, v, ok := strings.Cut(l, "=")
+			if !ok {
+				continue
+			}
+			switch strings.TrimSpace(k) {
+			case "Storage":
+				storage = strings.ToLower(strings.TrimSpace(v))
+			case "ProcessSizeMax":
+				sizeMax = strings.TrimSpace(v)
+			}
+		}
+	}
+	return storage, sizeMax
 }
 
 // solaris reads coreadm's settings: from the coreadm command when there is
@@ -209,7 +274,10 @@ func fromPattern(pattern, why string) ([]sysDir, []string) {
 }
 
 // readSmall reads a one-line system file, or "".
-func readSmall(path string) string {
+func readSmall(path string) string { return strings.TrimSpace(readSmallN(path, 4096)) }
+
+// readSmallN reads at most n bytes of a system file, or "".
+func readSmallN(path string, n int64) string {
 	if path == "" {
 		return ""
 	}
@@ -218,6 +286,6 @@ func readSmall(path string) string {
 		return ""
 	}
 	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 4096))
-	return strings.TrimSpace(string(b))
+	b, _ := io.ReadAll(io.LimitReader(f, n))
+	return string(b)
 }
