@@ -205,12 +205,6 @@ func parseCoreadmConf(source string, r io.Reader) coreadmSettings {
 	return s
 }
 
-// coreadmPatterns reads the patterns of a coreadm.conf.
-func coreadmPatterns(path string) []string {
-	s, _ := readCoreadmConf(path)
-	return s.patterns()
-}
-
 // expectations are the long-output lines that say where coreadm sends
 // cores and which it does not dump; disabled is set when it dumps none.
 func (c coreadmSettings) expectations() (lines []string, disabledWhy string) {

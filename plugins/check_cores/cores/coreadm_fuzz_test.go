@@ -23,7 +23,8 @@ func FuzzCoreadmPatterns(f *testing.F) {
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		ps := coreadmPatterns(path)
+		set, _ := readCoreadmConf(path)
+		ps := set.patterns()
 		if len(ps) > strings.Count(content, "COREADM_") {
 			t.Fatalf("%d patterns from %q", len(ps), content)
 		}
