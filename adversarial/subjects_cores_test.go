@@ -1,8 +1,11 @@
 package adversarial
 
 import (
+	"os"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/msgstore-plugins/msgstore/lib/elfcore/elfcoretest"
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
@@ -11,6 +14,11 @@ import (
 const (
 	coreDirRel = "var/cores"
 	coreRel    = coreDirRel + "/imapd.mailhost.4242.1796000000.core"
+	// As systemd-coredump names a zstd-compressed core.
+	zstCoreRel = coreDirRel + "/core.imapd.0.8f6d5b6d0e0a4a9e9f6c1f1f0d1c2b3a.4242.1796000000000000.zst"
+	// In a core directory a core counts whatever its name (coreadm
+	// core_%n_%f_%u_%g_%t_%p of hardening scripts).
+	anyNameRel = coreDirRel + "/core_mailhost_imapd_0_0_1796000000_4242"
 )
 
 // writeCore puts an imapd core (SIGSEGV, an hour old) into the core
@@ -18,6 +26,34 @@ const (
 func writeCore(t *testing.T, s *fixture.Server) {
 	c := elfcoretest.Core{Layout: elfcoretest.LinuxAMD64, Program: "imapd", Args: "imapd -d", PID: 4242, Signal: 11}
 	if err := c.WriteFile(s.Path(coreRel), s.Now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeZstCore puts the same core, zstd-compressed, under
+// systemd-coredump's name.
+func writeZstCore(t *testing.T, s *fixture.Server) {
+	c := elfcoretest.Core{Layout: elfcoretest.LinuxAMD64, Program: "imapd", Args: "imapd -d", PID: 4242, Signal: 11}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := enc.EncodeAll(c.Bytes(), nil)
+	enc.Close()
+	p := s.Path(zstCoreRel)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	when := s.Now.Add(-time.Hour)
+	if err := os.Chtimes(p, when, when); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeAnyNameCore puts the core under a name no list knows.
+func writeAnyNameCore(t *testing.T, s *fixture.Server) {
+	c := elfcoretest.Core{Layout: elfcoretest.SolarisSPARC32, Program: "imapd", Args: "imapd", PID: 4242, Signal: 11}
+	if err := c.WriteFile(s.Path(anyNameRel), s.Now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -46,6 +82,20 @@ func init() {
 			{rel: coreRel, setup: writeCore, expect: map[string]want{
 				// Line 1 names the program and pid; the long output the file.
 				"empty": listed(1), "binary garbage": code(0), "invalid utf-8": code(0),
+				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
+				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": code(0),
+				"symlink loop": code(0), "mtime in the future": listed(1), "mtime at epoch 0": listed(1),
+				"missing": code(0), "permission denied": listed(1),
+			}},
+			{rel: zstCoreRel, setup: writeZstCore, expect: map[string]want{
+				"empty": listed(1), "binary garbage": listed(1), "invalid utf-8": listed(1),
+				"10 MB single line": listed(1), "enormous numbers": listed(1), "negative numbers": listed(1),
+				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": code(0),
+				"symlink loop": code(0), "mtime in the future": listed(1), "mtime at epoch 0": listed(1),
+				"missing": code(0), "permission denied": listed(1),
+			}},
+			{rel: anyNameRel, setup: writeAnyNameCore, expect: map[string]want{
+				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
 				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
 				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": code(0),
 				"symlink loop": code(0), "mtime in the future": listed(1), "mtime at epoch 0": listed(1),

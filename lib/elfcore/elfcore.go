@@ -88,8 +88,11 @@ type Info struct {
 	// Truncated is set when the file ends before what its headers
 	// describe: the dump failed midway (disk full, core size limit).
 	Truncated bool
-	Expected  int64  // the size the headers describe (0 when unknown)
-	Problem   string // a malformation found on the way, e.g. "bad program header size 12"
+	Expected  int64 // the size the headers describe (0 when unknown)
+	// Partial is set by IdentifyPrefix when only the start of the core
+	// was read: Truncated then says nothing, and Size is the prefix's.
+	Partial bool
+	Problem string // a malformation found on the way, e.g. "bad program header size 12"
 }
 
 // Describe is a short description such as "Solaris SPARC ELF32 core" or

@@ -5,6 +5,7 @@
 package cores
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,7 +25,7 @@ type options struct {
 	plugin.Common
 	StoreRoot        string          `long:"store-root" value-name:"DIR" description:"store root (default: BASE/data/store); its partitions, mboxlist and dbdata are never searched"`
 	Dirs             []string        `short:"d" long:"dir" value-name:"DIR" description:"search this directory (repeatable or comma list) INSTEAD of all the default directories"`
-	CoreDirs         []string        `long:"core-dir" value-name:"DIR" description:"search this system core directory (repeatable or comma list) instead of /var/cores, the directory of an absolute kernel.core_pattern (Linux) and those of COREADM_GLOB_PATTERN/COREADM_INIT_PATTERN in /etc/coreadm.conf (Solaris 10); msg-svr-base's directories are still searched"`
+	CoreDirs         []string        `long:"core-dir" value-name:"DIR" description:"search this system core directory (repeatable or comma list) instead of /var/cores, /var/core, /var/share/cores, /var/lib/systemd/coredump, the directory of an absolute kernel.core_pattern (Linux) and those of coreadm's patterns (Solaris); every regular file there that is an ELF core counts, whatever its name; msg-svr-base's directories are still searched"`
 	NoSystemDirs     bool            `long:"no-system-dirs" description:"search msg-svr-base's directories only, no system core directory"`
 	Depth            int             `long:"depth" value-name:"N" default:"2" description:"directory levels searched below each directory (0: the directory itself only)"`
 	Exclude          []string        `short:"x" long:"exclude" value-name:"DIR" description:"never descend into this directory (repeatable); always excluded: the store partitions (STORE_ROOT/partition and msg.conf's store.partition.*.path), STORE_ROOT/mboxlist and dbdata, the MTA queue, the log directories and telemetry"`
@@ -33,6 +34,8 @@ type options struct {
 	Critical         threshold.Range `short:"c" long:"critical" value-name:"RANGE" description:"CRITICAL when the number of cores is outside this range (default: never by count)"`
 	MaxAge           units.Duration  `long:"max-age" value-name:"DURATION" description:"ignore cores older than this, e.g. 7d: they have been looked at (default: count every core)"`
 	CriticalPrograms []string        `short:"C" long:"critical-program" value-name:"PROG" description:"a core of this program is CRITICAL (repeatable or comma list; shell patterns allowed), e.g. stored"`
+	Coreadm          string          `long:"coreadm" value-name:"PATH" description:"the coreadm command, run without arguments to learn where Solaris puts cores and whether it dumps any (default: /usr/bin/coreadm when it exists, else /etc/coreadm.conf is read)"`
+	DumpsDisabled    string          `long:"dumps-disabled" value-name:"STATE" choice:"ok" choice:"warning" choice:"critical" default:"ok" description:"state when the host keeps no core at all: coreadm's global and per-process core dumps both disabled, or systemd-coredump's Storage=none or ProcessSizeMax=0"`
 }
 
 // Spec returns the plugin with fresh default options; check_cores' main
@@ -44,19 +47,23 @@ func newSpec(o *options, sys systemPaths) plugin.Spec {
 		Name:    "check_cores",
 		Service: "CORES",
 		Description: "Finds core files left by crashed Messaging Server processes, in the directories where " +
-			"daemons run (msg-svr-base and its lib, sbin, bin, data and config) and where the system puts cores " +
-			"(/var/cores as Sun's debugging guide sets coreadm up, the directory of an absolute Linux " +
-			"kernel.core_pattern, coreadm's directories). Each file named like a core is confirmed by its ELF " +
-			"header (ET_CORE; Linux and Solaris, SPARC and x86, 32 and 64 bit); the program name and pid come " +
-			"from the core's notes, else from the file name. Zero-length and truncated cores count. The store " +
-			"partitions, the MTA queue and the log directories are never searched, so the check stays fast on " +
-			"a store of millions of files; symlinks below a search directory are not followed. Where Messaging " +
-			"Server daemons dump core without coreadm (their working directory) is not documented: add " +
-			"directories with --dir if you know better.",
+			"daemons run (msg-svr-base and its lib, sbin, bin, data and config: files named like cores) and in the " +
+			"core directories (/var/cores as Sun's debugging guide sets coreadm up, /var/core, /var/share/cores, " +
+			"/var/lib/systemd/coredump, the directory of an absolute Linux kernel.core_pattern, coreadm's: there " +
+			"any ELF core counts, whatever its name). Solaris 11's coreadm settings come from the coreadm command, " +
+			"Solaris 10's from /etc/coreadm.conf; long output says where cores go, and whether core dumps are " +
+			"disabled altogether. Each file is confirmed by its ELF header (ET_CORE; Linux and Solaris, SPARC and " +
+			"x86, 32 and 64 bit); systemd-coredump's zstd, lz4 and xz cores are decompressed, their first MiB " +
+			"only. The program name and pid come from the core's notes, else from the file name. Zero-length and " +
+			"truncated cores count. The store partitions, the MTA queue and the log directories are never " +
+			"searched, so the check stays fast on a store of millions of files; symlinks below a search " +
+			"directory are not followed. Where Messaging Server daemons dump core without coreadm (their " +
+			"working directory) is not documented: add directories with --dir if you know better.",
 		Examples: []string{
 			"check_cores -B /opt/SUNWmsgsr",
 			"check_cores --max-age 7d -C stored -C imapd",
 			"check_cores -d /var/cores -d /opt/SUNWmsgsr/lib --depth 0 -w 0 -c 3",
+			"check_cores -B /opt/SUNWmsgsr --dumps-disabled warning",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o, sys) },
@@ -98,21 +105,26 @@ func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error)
 			return nil, plugin.Unknownf("--name %q: %v", g, err)
 		}
 	}
+	if o.Coreadm != "" && !filepath.IsAbs(o.Coreadm) {
+		return nil, plugin.Unknownf("--coreadm %s: must be an absolute path", o.Coreadm)
+	}
 	env.Stage("finding msg-svr-base")
 	l, err := openLayout(env, o)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	roots, patternGlobs := searchRoots(l, o, sys)
+	env.Stage("reading the core settings")
+	host := sys.discover(env, o.coreadmPath(sys), o.Coreadm != "")
+	roots := searchRoots(l, o, host)
 	exclude := exclusions(env, l, o)
-	m := &matcher{patternGlobs: patternGlobs, userGlobs: o.Names}
+	m := &matcher{patternGlobs: host.globs, userGlobs: append(append([]string(nil), o.Names...), host.weakGlobs...), dirGlobs: host.dirGlobs}
 	s := newSearcher(env, o.Depth, m, exclude)
 	for _, r := range roots {
 		s.searchRoot(r)
 	}
-	f := examine(env, s.found, o)
+	f := examine(env, s.found, host.namePatterns, o)
 	res := &plugin.Result{}
-	report(env, res, o, s, f)
+	report(env, res, o, host, s, f)
 	return res, nil
 }
 
@@ -127,16 +139,25 @@ func openLayout(env *plugin.Env, o *options) (*layout.Layout, error) {
 	return l, err
 }
 
+// coreadmPath is the coreadm command to run: --coreadm, else the default.
+func (o *options) coreadmPath(sys systemPaths) string {
+	if o.Coreadm != "" {
+		return o.Coreadm
+	}
+	return sys.coreadm
+}
+
 // searchRoots lists the directories to search, most specific first so that
 // a directory reached twice is read with the larger depth budget once.
-func searchRoots(l *layout.Layout, o *options, sys systemPaths) ([]root, []string) {
+// The system's core directories are dedicated: any core there counts,
+// whatever its name. A --dir is dedicated when it is one of them.
+func searchRoots(l *layout.Layout, o *options, host *hostCores) []root {
 	var roots []root
 	if dirs := splitList(o.Dirs); len(dirs) > 0 {
 		for _, d := range dirs {
-			roots = append(roots, root{path: d, explicit: true, why: "--dir"})
+			roots = append(roots, root{path: d, explicit: true, why: "--dir", dedicated: host.isDedicated(d)})
 		}
-		_, globs := sys.discover()
-		return roots, globs
+		return roots
 	}
 	roots = append(roots,
 		root{path: l.Lib, why: "daemons, BASE/lib"},
@@ -146,22 +167,18 @@ func searchRoots(l *layout.Layout, o *options, sys systemPaths) ([]root, []strin
 		root{path: l.Data, why: "BASE/data"},
 		root{path: l.Base, why: "msg-svr-base"},
 	)
-	var globs []string
 	switch {
 	case o.NoSystemDirs:
 	case len(o.CoreDirs) > 0:
 		for _, d := range splitList(o.CoreDirs) {
-			roots = append(roots, root{path: d, explicit: true, why: "--core-dir"})
+			roots = append(roots, root{path: d, explicit: true, why: "--core-dir", dedicated: true})
 		}
-		_, globs = sys.discover()
 	default:
-		var dirs []sysDir
-		dirs, globs = sys.discover()
-		for _, d := range dirs {
-			roots = append(roots, root{path: d.path, why: d.why})
+		for _, d := range host.dirs {
+			roots = append(roots, root{path: d.path, why: d.why, dedicated: d.dedicated})
 		}
 	}
-	return roots, globs
+	return roots
 }
 
 // exclusions are the identities of the directories never to enter: the
@@ -214,7 +231,7 @@ func exclusions(env *plugin.Env, l *layout.Layout, o *options) map[fileID]string
 }
 
 // examine opens each candidate and decides whether it is a core.
-func examine(env *plugin.Env, cands []candidate, o *options) *findings {
+func examine(env *plugin.Env, cands []candidate, pats []namePattern, o *options) *findings {
 	f := &findings{}
 	critical := splitList(o.CriticalPrograms)
 	for _, c := range cands {
@@ -222,7 +239,7 @@ func examine(env *plugin.Env, cands []candidate, o *options) *findings {
 			break
 		}
 		env.Stage("reading the header of %s", c.path)
-		k, ok := identify(c, f)
+		k, ok := identify(env, c, pats, f)
 		if !ok {
 			continue
 		}
@@ -250,45 +267,68 @@ func examine(env *plugin.Env, cands []candidate, o *options) *findings {
 
 // identify reads one candidate. It returns the core, or false when the
 // file is not one (noted in f when its name says it should be).
-func identify(c candidate, f *findings) (*core, bool) {
+func identify(env *plugin.Env, c candidate, pats []namePattern, f *findings) (*core, bool) {
 	ni, _ := coreName(c.fi.Name())
+	if !ni.systemd {
+		// The host's own pattern says best what its names mean.
+		if pi, ok := nameFromPatterns(pats, c.fi.Name()); ok {
+			ni = pi
+		}
+	}
 	k := &core{path: c.path, size: c.fi.Size(), mtime: c.fi.ModTime(), program: ni.program, pid: ni.pid}
-	file, err := os.Open(c.path)
+	if ni.systemd {
+		if t, ok := (systemdName{usec: ni.usec}).crashTime(env.Now); ok {
+			k.mtime = t // to the microsecond, and unchanged by a copy
+		}
+	}
+	if !c.trusted && c.fi.Size() < minHeader {
+		// Too short for an ELF header: an untrusted name needs one.
+		return nil, false
+	}
 	var info *elfcore.Info
-	if err == nil {
-		info, err = elfcore.Identify(file, c.fi.Size())
-		file.Close()
+	var err error
+	if ni.compression != "" {
+		info, err = identifyCompressed(c.path, ni.compression)
+		if errors.Is(err, errDecode) {
+			// systemd-coredump named it: the name is evidence enough.
+			k.note = "compressed by systemd-coredump, " + err.Error() + "; counted by its name"
+			return k, true
+		}
+	} else {
+		info, err = identifyFile(c)
 	}
 	if err != nil {
-		if !c.trusted {
+		if !c.trusted && !c.dedicated {
 			f.problems = append(f.problems, fmt.Sprintf("cannot read %s: %s", c.path, errtext.Reason(err)))
 			return nil, false
 		}
 		// Daemons write their cores mode 0600: a monitoring user often
-		// cannot read them. The name is evidence enough to count it.
+		// cannot read them. The name, or a directory that holds nothing
+		// but cores, is evidence enough to count it.
 		k.note = "not readable (" + errtext.Reason(err) + "), not confirmed by its header"
+		if !c.trusted {
+			k.note += "; counted because it is in a core directory"
+		}
 		return k, true
 	}
 	k.info = info
 	switch info.Kind {
-	case elfcore.NotELF:
-		if ni.compressed {
-			k.info, k.note = nil, "compressed by systemd-coredump, not inspected"
-			return k, true
-		}
+	case elfcore.NotELF, elfcore.NotCore:
 		if c.byName {
-			f.notCores = append(f.notCores, fmt.Sprintf("not a core: %s (%s)", c.path, info.Describe()))
-		}
-		return nil, false
-	case elfcore.NotCore:
-		if c.byName {
-			f.notCores = append(f.notCores, fmt.Sprintf("not a core: %s (%s)", c.path, info.Describe()))
+			what := info.Describe()
+			if ni.compression != "" {
+				what = "decompressed: " + what
+			}
+			f.notCores = append(f.notCores, fmt.Sprintf("not a core: %s (%s)", c.path, what))
 		}
 		return nil, false
 	case elfcore.Empty, elfcore.CutELF:
 		if !c.trusted {
 			return nil, false
 		}
+	}
+	if ni.compression != "" {
+		k.note = compressionName(ni.compression) + "-compressed by systemd-coredump"
 	}
 	if info.Program != "" {
 		k.program = info.Program
@@ -297,6 +337,29 @@ func identify(c candidate, f *findings) (*core, bool) {
 		k.pid = info.PID
 	}
 	return k, true
+}
+
+// minHeader is the shortest file that has an ELF e_type: an untrusted
+// file shorter than this cannot be a core, and is not even opened.
+const minHeader = 18
+
+// identifyFile reads the header and notes of an uncompressed candidate.
+func identifyFile(c candidate) (*elfcore.Info, error) {
+	file, err := os.Open(c.path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return elfcore.Identify(file, c.fi.Size())
+}
+
+// compressionName is the compressor's usual name for a suffix.
+func compressionName(suffix string) string {
+	switch suffix {
+	case "zst":
+		return "zstd"
+	}
+	return suffix
 }
 
 func matchAny(patterns []string, name string) bool {

@@ -2,6 +2,7 @@ package cores
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -36,9 +37,13 @@ func newServer(t testing.TB) *server {
 	s := fixture.New(t)
 	host := t.TempDir()
 	return &server{Server: s, sys: systemPaths{
-		varCores:    s.Path(cores),
-		corePattern: filepath.Join(host, "core_pattern"),
-		coreadmConf: filepath.Join(host, "coreadm.conf"),
+		coreDirs:     []sysDir{{path: s.Path(cores), why: "the coreadm directory of Sun's debugging guide", dedicated: true}},
+		systemdDir:   filepath.Join(host, "coredump"),
+		coredumpConf: filepath.Join(host, "coredump.conf"),
+		corePattern:  filepath.Join(host, "core_pattern"),
+		suidDumpable: filepath.Join(host, "suid_dumpable"),
+		coreadmConf:  filepath.Join(host, "coreadm.conf"),
+		coreadm:      filepath.Join(host, "coreadm"),
 	}}
 }
 
@@ -97,7 +102,10 @@ func TestHealthySample(t *testing.T) {
 	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; cores_size=0B;;;0;" {
 		t.Errorf("line 1: %s", out.Line1)
 	}
-	if len(out.Lines) != 0 {
+	// One line says where cores were looked for, and why there.
+	want := "[OK] cores looked for in " + s.Path(cores) + " (the coreadm directory of Sun's debugging guide, any core whatever its name); " +
+		"msg-svr-base and its lib, sbin, config and data (a daemon's working directory; files named like cores)"
+	if len(out.Lines) != 1 || out.Lines[0] != want {
 		t.Errorf("long output: %q", out.Lines)
 	}
 }
@@ -302,13 +310,14 @@ func TestStates(t *testing.T) {
 			want:  []string{"[OK] symlink not followed: "},
 		},
 		{
-			name: "a systemd-coredump compressed core counts by its name",
+			name: "a systemd-coredump core that cannot be decoded counts by its name",
 			setup: func(t *testing.T, s *server) {
-				s.file(t, cores+"/core.imapd.0.8f6d5b6d0e0a4a9e9f6c1f1f0d1c2b3a.4711.1795870000000000.zst", []byte("(\xb5/\xfd compressed"), time.Hour)
+				name := systemdCoreName("imapd", 4711, s.Now.Add(-time.Hour), "zst")
+				s.file(t, cores+"/"+name, []byte("(\xb5/\xfd compressed"), 5*time.Hour)
 			},
 			code:  1,
-			line1: "CORES WARNING - 1 core: imapd (pid 4711, 1h ago)",
-			want:  []string{"compressed by systemd-coredump, not inspected"},
+			line1: "CORES WARNING - 1 core: imapd (pid 4711, 1h ago, not decoded)",
+			want:  []string{"compressed by systemd-coredump, cannot be decoded as zstd: ", "; counted by its name: "},
 		},
 		{
 			name: "kernel.core_pattern's directory and file names",
@@ -528,4 +537,17 @@ func TestPatternGlob(t *testing.T) {
 			t.Errorf("%q: got %q want %q", in, got, want)
 		}
 	}
+}
+
+// bootID is a boot id as systemd prints it (sd_id128, 32 hex digits).
+const bootID = "8f6d5b6d0e0a4a9e9f6c1f1f0d1c2b3a"
+
+// systemdCoreName is the name systemd-coredump gives a core:
+// core.<comm>.<uid>.<boot id>.<pid>.<usec>[.<compression>].
+func systemdCoreName(comm string, pid int, t time.Time, compression string) string {
+	n := fmt.Sprintf("core.%s.0.%s.%d.%d", comm, bootID, pid, t.UnixMicro())
+	if compression != "" {
+		n += "." + compression
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package cores
 import (
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -12,13 +13,14 @@ import (
 func oldCoreName(name string) (nameInfo, bool) {
 	corePID := regexp.MustCompile(`^core\.([0-9]+)$`)
 	coreNamePID := regexp.MustCompile(`^core\.([^.]+)\.([0-9]+)(\..*)?$`)
-	systemdCore := regexp.MustCompile(`^core\.(.+)\.[0-9]+\.[0-9a-f]{32}\.([0-9]+)\.[0-9]+(\.(zst|xz|lz4))?$`)
+	systemdCore := regexp.MustCompile(`^core\.(.+)\.[0-9]+\.[0-9a-f]{32}\.([0-9]+)\.([0-9]+)(\.(zst|xz|lz4))?$`)
 	switch {
 	case name == "core":
 		return nameInfo{}, true
 	case systemdCore.MatchString(name):
 		m := systemdCore.FindStringSubmatch(name)
-		return nameInfo{program: m[1], pid: atoi(m[2]), compressed: m[3] != ""}, true
+		usec, _ := strconv.ParseInt(m[3], 10, 64)
+		return nameInfo{program: unescapeComm(m[1]), pid: atoi(m[2]), systemd: true, usec: usec, compression: m[5]}, true
 	case corePID.MatchString(name):
 		return nameInfo{pid: atoi(corePID.FindStringSubmatch(name)[1])}, true
 	case coreNamePID.MatchString(name):
@@ -118,7 +120,7 @@ func BenchmarkMatchNames(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, n := range names {
-			m.match(n)
+			m.match(n, false)
 		}
 	}
 }

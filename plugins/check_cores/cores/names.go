@@ -10,9 +10,11 @@ import (
 
 // nameInfo is what a core file's name tells about the process.
 type nameInfo struct {
-	program    string
-	pid        int
-	compressed bool // systemd-coredump's .zst/.xz/.lz4: not an ELF file
+	program     string
+	pid         int
+	systemd     bool   // systemd-coredump's core.<comm>.<uid>.<boot id>.<pid>.<usec>[.zst|.lz4|.xz]
+	usec        int64  // systemd-coredump: the crash time, microseconds since the epoch
+	compression string // systemd-coredump: "zst", "lz4", "xz", or "" when stored as it is
 }
 
 // The regexps run only on names that pass coreNameShape, and are compiled
@@ -23,10 +25,6 @@ var (
 	// (core_pattern core.%e.%p.%t, coreadm core.%f.%p).
 	corePID     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^core\.([0-9]+)$`) })
 	coreNamePID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^core\.([^.]+)\.([0-9]+)(\..*)?$`) })
-	// systemd-coredump: core.<comm>.<uid>.<boot id>.<pid>.<usec>[.zst|.xz|.lz4].
-	systemdCore = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^core\.(.+)\.[0-9]+\.[0-9a-f]{32}\.([0-9]+)\.[0-9]+(\.(zst|xz|lz4))?$`)
-	})
 )
 
 // coreNameShape is the cheap test every name of a tree walk goes through:
@@ -48,8 +46,8 @@ func coreName(name string) (nameInfo, bool) {
 	case name == "core":
 		return nameInfo{}, true
 	case strings.HasPrefix(name, "core."):
-		if m := systemdCore().FindStringSubmatch(name); m != nil {
-			return nameInfo{program: m[1], pid: atoi(m[2]), compressed: m[3] != ""}, true
+		if n, ok := parseSystemdName(name); ok {
+			return nameInfo{program: n.comm, pid: n.pid, systemd: true, usec: n.usec, compression: n.compression}, true
 		}
 		if m := corePID().FindStringSubmatch(name); m != nil {
 			return nameInfo{pid: atoi(m[1])}, true
@@ -106,13 +104,15 @@ func atoi(s string) int {
 // names matching the globs of the system's core patterns (kernel
 // core_pattern, coreadm), and names matching the --name globs.
 type matcher struct {
-	patternGlobs []string // from the system's core patterns: trusted
-	userGlobs    []string // from --name: a core only if its header says so
+	patternGlobs []string // from the system's relative core patterns: trusted
+	userGlobs    []string // from --name and generic patterns (%e.%p): a core only if its header says so
+	dirGlobs     []string // from absolute core patterns: trusted in the core directories only
 
 	// The globs' literal prefixes and suffixes, computed on the first
 	// match: a name without them cannot match, and checking them costs
 	// far less than filepath.Match on each of a million names.
-	patternLits, userLits []globLiterals
+	patternLits, userLits, dirLits []globLiterals
+	ready                          bool
 }
 
 // globLiterals are the characters every name a glob matches starts and
@@ -157,12 +157,22 @@ func (l globLiterals) matches(name string) bool {
 // match returns whether name is a candidate, whether it is trusted (an
 // empty or cut file of that name is a failed dump, and one we cannot read
 // still counts), and whether its name alone looks like a core's.
-func (m *matcher) match(name string) (candidate, trusted, byName bool) {
+// In a core directory (dedicated) the absolute patterns' globs are
+// trusted too.
+func (m *matcher) match(name string, dedicated bool) (candidate, trusted, byName bool) {
 	if _, ok := coreName(name); ok {
 		return true, true, true
 	}
-	if m.patternLits == nil && len(m.patternGlobs) > 0 || m.userLits == nil && len(m.userGlobs) > 0 {
-		m.patternLits, m.userLits = literalsOfAll(m.patternGlobs), literalsOfAll(m.userGlobs)
+	if !m.ready {
+		m.patternLits, m.userLits, m.dirLits = literalsOfAll(m.patternGlobs), literalsOfAll(m.userGlobs), literalsOfAll(m.dirGlobs)
+		m.ready = true
+	}
+	if dedicated {
+		for _, g := range m.dirLits {
+			if g.matches(name) {
+				return true, true, false
+			}
+		}
 	}
 	for _, g := range m.patternLits {
 		if g.matches(name) {
@@ -175,6 +185,14 @@ func (m *matcher) match(name string) (candidate, trusted, byName bool) {
 		}
 	}
 	return false, false, false
+}
+
+// specificGlob reports whether a glob says more than "some fields
+// separated by dots or dashes": "core.*.*" and "*-*.dump" do, "*.*" does
+// not. An empty file or one we cannot read counts as a core only by a
+// specific name.
+func specificGlob(g string) bool {
+	return strings.Trim(g, "*?.-_%\\") != ""
 }
 
 // patternGlob turns the file name part of a core pattern (kernel

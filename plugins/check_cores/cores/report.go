@@ -15,7 +15,7 @@ import (
 // summaryCores is how many cores line 1 names; it goes to pagers.
 const summaryCores = 3
 
-func report(env *plugin.Env, res *plugin.Result, o *options, s *searcher, f *findings) {
+func report(env *plugin.Env, res *plugin.Result, o *options, host *hostCores, s *searcher, f *findings) {
 	count := len(f.cores)
 	state := plugin.Status(threshold.Evaluate(float64(count), o.Warning, o.Critical))
 	res.Raise(state)
@@ -32,9 +32,18 @@ func report(env *plugin.Env, res *plugin.Result, o *options, s *searcher, f *fin
 	for _, n := range f.notCores {
 		res.Add(plugin.OK, "%s", n)
 	}
-	problems := append(append([]string(nil), s.problems...), f.problems...)
+	problems := append(append(append([]string(nil), host.problems...), s.problems...), f.problems...)
 	for _, p := range problems {
 		res.Add(plugin.UNKNOWN, "%s", p)
+	}
+	if host.disabled != "" {
+		res.Add(disabledState(o), "%s", host.disabled)
+	}
+	if w := whereSearched(s.roots); w != "" {
+		res.Add(plugin.OK, "%s", w)
+	}
+	for _, e := range host.expect {
+		res.Add(plugin.OK, "%s", e)
 	}
 	if env.Verbose > 0 {
 		for _, r := range s.searched {
@@ -48,7 +57,48 @@ func report(env *plugin.Env, res *plugin.Result, o *options, s *searcher, f *fin
 		}
 	}
 	res.Summary = summary(f, problems, s.dirsRead(), o)
+	if host.disabled != "" && len(f.cores) == 0 && len(problems) == 0 {
+		res.Summary += " (core dumps disabled: crashes leave no core)"
+	}
 	addPerf(env, res, f, o)
+}
+
+// disabledState is the state of --dumps-disabled.
+func disabledState(o *options) plugin.Status {
+	switch o.DumpsDisabled {
+	case "warning":
+		return plugin.WARNING
+	case "critical":
+		return plugin.CRITICAL
+	}
+	return plugin.OK
+}
+
+// whereSearched is the long-output line that says where cores were
+// looked for and why there, so that an OK can be trusted: each system or
+// explicit directory with its reason, and msg-svr-base's directories in
+// one go.
+func whereSearched(roots []root) string {
+	var named []string
+	base := 0
+	for _, r := range roots {
+		if r.dedicated || r.explicit {
+			what := r.why
+			if r.dedicated {
+				what += ", any core whatever its name"
+			}
+			named = append(named, fmt.Sprintf("%s (%s)", r.path, what))
+			continue
+		}
+		base++
+	}
+	if base > 0 {
+		named = append(named, "msg-svr-base and its lib, sbin, config and data (a daemon's working directory; files named like cores)")
+	}
+	if len(named) == 0 {
+		return ""
+	}
+	return "cores looked for in " + strings.Join(named, "; ")
 }
 
 // summary is line 1: the cores, newest (and critical) first, or how much
@@ -101,7 +151,7 @@ func shortCore(k *core) string {
 func condition(k *core) string {
 	switch {
 	case k.info == nil && strings.HasPrefix(k.note, "compressed"):
-		return ""
+		return "not decoded"
 	case k.info == nil:
 		return "unreadable"
 	case k.info.Kind == elfcore.Empty:
@@ -146,6 +196,9 @@ func coreLine(env *plugin.Env, k *core) string {
 		parts = append(parts, "truncated: the dump failed in the ELF header")
 	default:
 		parts = append(parts, k.info.Describe())
+		if k.note != "" {
+			parts = append(parts, k.note)
+		}
 		if k.info.Truncated {
 			if k.info.Expected > k.size {
 				parts = append(parts, fmt.Sprintf("truncated: %s of %s written", units.FormatBytes(uint64(k.size)), units.FormatBytes(uint64(k.info.Expected))))

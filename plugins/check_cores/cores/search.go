@@ -28,9 +28,10 @@ func idOf(fi os.FileInfo) (fileID, bool) {
 
 // root is a directory to search.
 type root struct {
-	path     string
-	explicit bool   // given on the command line: missing is reported
-	why      string // for -v output
+	path      string
+	explicit  bool   // given on the command line: missing is reported
+	why       string // for long output
+	dedicated bool   // holds nothing but cores: every regular file is opened
 }
 
 // candidate is a file whose name makes it worth opening.
@@ -39,6 +40,9 @@ type candidate struct {
 	fi      os.FileInfo
 	trusted bool // its name looks like a core's, or a system core pattern's
 	byName  bool // its name alone looks like a core's
+	// dedicated: found in a directory that holds nothing but cores;
+	// whatever its name, it counts if its header says core.
+	dedicated bool
 }
 
 // searcher walks the search directories. It never follows a symlink below
@@ -56,6 +60,7 @@ type searcher struct {
 	skipped  []string // excluded directories met on the way
 	links    []string // symlinks named like cores, not followed
 	searched []string // for -v: each root and what became of it
+	roots    []root   // the roots that were searched
 }
 
 func newSearcher(env *plugin.Env, depth int, m *matcher, exclude map[fileID]string) *searcher {
@@ -83,14 +88,19 @@ func (s *searcher) searchRoot(r root) {
 		}
 		return
 	}
-	s.searched = append(s.searched, fmt.Sprintf("searched %s (%s), depth %d", r.path, r.why, s.depth))
-	s.walk(r.path, fi, s.depth)
+	kind := ""
+	if r.dedicated {
+		kind = ", any core"
+	}
+	s.searched = append(s.searched, fmt.Sprintf("searched %s (%s), depth %d%s", r.path, r.why, s.depth, kind))
+	s.roots = append(s.roots, r)
+	s.walk(r.path, fi, s.depth, r.dedicated)
 }
 
 // walk reads dir and descends into its subdirectories while budget lasts.
 // The directory is closed before descending, so open descriptors do not
 // grow with --depth.
-func (s *searcher) walk(dir string, fi os.FileInfo, budget int) {
+func (s *searcher) walk(dir string, fi os.FileInfo, budget int, dedicated bool) {
 	if s.env.Context().Err() != nil {
 		return
 	}
@@ -100,9 +110,9 @@ func (s *searcher) walk(dir string, fi os.FileInfo, budget int) {
 		}
 		s.visited[id] = budget
 	}
-	subdirs := s.readDir(dir, budget > 0)
+	subdirs := s.readDir(dir, budget > 0, dedicated)
 	for _, d := range subdirs {
-		s.walk(d.path, d.fi, budget-1)
+		s.walk(d.path, d.fi, budget-1, dedicated)
 	}
 }
 
@@ -113,7 +123,7 @@ type subdir struct {
 
 // readDir lists dir, collects candidates and returns the subdirectories to
 // descend into (none when descend is false).
-func (s *searcher) readDir(dir string, descend bool) []subdir {
+func (s *searcher) readDir(dir string, descend, dedicated bool) []subdir {
 	s.env.Stage("reading directory %s", dir)
 	f, err := os.Open(dir)
 	if err != nil {
@@ -126,7 +136,7 @@ func (s *searcher) readDir(dir string, descend bool) []subdir {
 	for {
 		entries, err := f.ReadDir(1024)
 		for _, e := range entries {
-			if sd, ok := s.entry(prefix, e, descend); ok {
+			if sd, ok := s.entry(prefix, e, descend, dedicated); ok {
 				subdirs = append(subdirs, sd)
 			}
 		}
@@ -155,7 +165,7 @@ func joinPrefix(dir string) string {
 // itself (lstat semantics): a symlink is never a directory here. prefix is
 // joinPrefix of the directory; the path is built only for the entries
 // that need one.
-func (s *searcher) entry(prefix string, e fs.DirEntry, descend bool) (subdir, bool) {
+func (s *searcher) entry(prefix string, e fs.DirEntry, descend, dedicated bool) (subdir, bool) {
 	name := e.Name()
 	switch {
 	case e.IsDir():
@@ -174,8 +184,8 @@ func (s *searcher) entry(prefix string, e fs.DirEntry, descend bool) (subdir, bo
 		}
 		return subdir{path: prefix + name, fi: fi}, true
 	case e.Type().IsRegular():
-		cand, trusted, byName := s.match.match(name)
-		if !cand {
+		cand, trusted, byName := s.match.match(name, dedicated)
+		if !cand && !dedicated {
 			return subdir{}, false
 		}
 		fi, err := e.Info()
@@ -188,9 +198,9 @@ func (s *searcher) entry(prefix string, e fs.DirEntry, descend bool) (subdir, bo
 			}
 			s.files[id] = true
 		}
-		s.found = append(s.found, candidate{path: prefix + name, fi: fi, trusted: trusted, byName: byName})
+		s.found = append(s.found, candidate{path: prefix + name, fi: fi, trusted: trusted, byName: byName, dedicated: dedicated})
 	case e.Type()&fs.ModeSymlink != 0:
-		if _, _, byName := s.match.match(name); byName {
+		if _, _, byName := s.match.match(name, false); byName {
 			s.links = append(s.links, prefix+name)
 		}
 	}
