@@ -95,11 +95,11 @@ section "OCMS 8 with Unified Configuration: -B only"
 # own root).
 uc=$(go run ./tools/mksample -o "$ROOT/uc" -uc) || exit 1
 ucvar=${uc%/opt/sun/comms/messaging64}/var/opt/sun/comms/messaging64
-cp /bin/sleep "$uc/lib/stored"
-"$uc/lib/stored" 600 &
-ucfake=$!
-trap 'kill $fake $ucfake 2>/dev/null' EXIT
-echo "$ucfake ready" >"$ucvar/proc/store"
+ucfirst=${#fakes[@]}
+for d in stored enpd imapd mshttpd imsched dispatcher job_controller tcp_smtp_server watcher; do
+	standin "$uc" "$d" # its configuration turns pop off
+done
+echo "${fakes[$ucfirst]} ready" >"$ucvar/proc/store"
 touch -d '-7 hours' "$ucvar/proc/store"
 run "$BIN/check_msgstore_disk" -B "$uc" -v
 run "$BIN/check_msgstore" -B "$uc" --state-dir "$state/uc" --format table
