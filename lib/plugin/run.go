@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	flags "github.com/jessevdk/go-flags"
 
+	"github.com/msgstore-plugins/msgstore/lib/command"
 	"github.com/msgstore-plugins/msgstore/lib/units"
 )
 
@@ -107,8 +110,18 @@ func NewTestEnv(now time.Time, getenv func(string) string) *Env {
 
 // Main runs the plugin as a process: it parses os.Args, runs the check under
 // the watchdog and exits with the state's code. It never returns.
+//
+// A scheduler that gives up on a plugin terminates it (SIGTERM to its
+// process group; SIGINT and SIGHUP from a terminal): the plugin then kills
+// the process groups of the programs it started and prints one UNKNOWN
+// line naming the signal and what it was doing. Whatever way it ends,
+// nothing it started outlives it (see lib/command for SIGKILL).
 func Main(spec Spec) {
-	code := Execute(spec, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	code := execute(spec, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, sigs, func() { command.KillAll() })
+	// A check the watchdog left behind may still have a program running.
+	command.KillAll()
 	os.Exit(code)
 }
 
@@ -117,7 +130,13 @@ func Main(spec Spec) {
 // UNKNOWN, leaving the check's goroutine behind: Main then exits, which ends
 // it even if it is blocked in a system call.
 func Execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	r, env := parseAndRun(spec, args, stderr, getenv)
+	return execute(spec, args, stdout, stderr, getenv, nil, nil)
+}
+
+// execute is Execute that also ends the run, UNKNOWN, on a signal from
+// sigs, after the check's timeout hooks and onSignal have run.
+func execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(string) string, sigs <-chan os.Signal, onSignal func()) int {
+	r, env := parseAndRun(spec, args, stderr, getenv, interrupt{sigs, onSignal})
 	out := Render(spec.Service, r)
 	if r.Text != "" {
 		out = r.Text
@@ -135,7 +154,7 @@ func Execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(str
 
 // parseAndRun returns the result to print and the Env of the run (nil when
 // the result is help or version text to print as it is).
-func parseAndRun(spec Spec, args []string, stderr io.Writer, getenv func(string) string) (*Result, *Env) {
+func parseAndRun(spec Spec, args []string, stderr io.Writer, getenv func(string) string, stop interrupt) (*Result, *Env) {
 	parser := newParser(spec)
 	rest, err := parser.ParseArgs(args)
 	if err != nil {
@@ -159,7 +178,14 @@ func parseAndRun(spec Spec, args []string, stderr io.Writer, getenv func(string)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	env := &Env{Now: time.Now(), Getenv: getenv, Verbose: common.VerboseLevel(), Timeout: timeout, Stderr: stderr, ctx: ctx, cancel: cancel}
-	return runWithWatchdog(spec, env), env
+	return runWithWatchdog(spec, env, stop), env
+}
+
+// interrupt is how a signal ends a run: the signals to watch (nil: none)
+// and what to do besides firing the check's timeout hooks.
+type interrupt struct {
+	sigs     <-chan os.Signal
+	onSignal func()
 }
 
 func usageError(spec Spec, msg string) *Result {
@@ -180,9 +206,9 @@ func oneLineError(err error) string {
 	return s
 }
 
-// runWithWatchdog runs the check in its own goroutine and waits for it or
-// for the timeout, whichever comes first.
-func runWithWatchdog(spec Spec, env *Env) *Result {
+// runWithWatchdog runs the check in its own goroutine and waits for it,
+// for the timeout or for a termination signal, whichever comes first.
+func runWithWatchdog(spec Spec, env *Env, stop interrupt) *Result {
 	done := make(chan *Result, 1)
 	go func() { done <- runRecovered(spec, env) }()
 	timer := time.NewTimer(env.Timeout)
@@ -194,7 +220,27 @@ func runWithWatchdog(spec Spec, env *Env) *Result {
 		stage := env.currentStage()
 		env.fireTimeout()
 		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("timed out after %s while %s", units.FormatAge(env.Timeout), stage)}
+	case sig := <-stop.sigs:
+		stage := env.currentStage()
+		env.fireTimeout()
+		if stop.onSignal != nil {
+			stop.onSignal()
+		}
+		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("killed by %s while %s", signalName(sig), stage)}
 	}
+}
+
+// signalName is the name an administrator knows: SIGTERM, not "terminated".
+func signalName(sig os.Signal) string {
+	switch sig {
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return sig.String()
 }
 
 // runRecovered turns a panic into UNKNOWN with one line: no Go trace on

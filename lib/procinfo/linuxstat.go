@@ -2,9 +2,11 @@ package procinfo
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The parsers of Linux /proc files are built on every platform so that
@@ -28,12 +30,44 @@ func parseStat(b []byte) (Info, error) {
 		return Info{}, errors.New("unexpected format")
 	}
 	ppid, _ := strconv.Atoi(fields[1])
-	return Info{
+	info := Info{
 		Pid:    pid,
 		PPid:   ppid,
 		Name:   string(b[open+1 : end]),
 		Zombie: fields[0] == "Z" || fields[0] == "X",
-	}, nil
+	}
+	// Field 22, starttime, in clock ticks since boot: fields[0] is field 3.
+	if len(fields) > 19 {
+		info.startTicks, _ = strconv.ParseUint(fields[19], 10, 64)
+	}
+	return info, nil
+}
+
+// parseBootTime reads "btime <unix seconds>" from /proc/stat.
+func parseBootTime(b []byte) (time.Time, bool) {
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "btime "); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return time.Unix(n, 0), err == nil && n > 0
+		}
+	}
+	return time.Time{}, false
+}
+
+// clockTicks reads AT_CLKTCK (type 17) from an auxiliary vector
+// (/proc/self/auxv of a 64-bit process: pairs of 64-bit words).
+func clockTicks(auxv []byte) (uint64, bool) {
+	const atClkTck = 17
+	for i := 0; i+16 <= len(auxv); i += 16 {
+		typ, val := binary.LittleEndian.Uint64(auxv[i:]), binary.LittleEndian.Uint64(auxv[i+8:])
+		if typ == 0 {
+			break
+		}
+		if typ == atClkTck && val > 0 {
+			return val, true
+		}
+	}
+	return 0, false
 }
 
 // argv0 is the first NUL-terminated word of /proc/<pid>/cmdline.

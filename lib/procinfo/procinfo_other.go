@@ -2,5 +2,10 @@
 
 package procinfo
 
+import "time"
+
 // Lookup is not available without a /proc the package knows.
 func Lookup(pid int) (Info, error) { return Info{}, ErrUnsupported }
+
+// BootTime is not known here.
+func BootTime() (time.Time, bool) { return time.Time{}, false }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"time"
 )
 
 // This file is built on every platform so that the Solaris parser is
@@ -24,6 +25,7 @@ const (
 	offNlwp   = 4
 	offPid    = 8
 	offPPid   = 12
+	offStart  = 88
 	offFname  = 136
 	lenFname  = 16
 	offPsargs = 152
@@ -44,6 +46,10 @@ func parsePsinfo(b []byte, pid int, path string) (Info, error) {
 		PPid:   int(int32(le.Uint32(b[offPPid:]))),
 		Name:   cString(b[offFname : offFname+lenFname]),
 		Zombie: le.Uint32(b[offNlwp:]) == 0,
+	}
+	if sec, nsec := int64(le.Uint64(b[offStart:])), int64(le.Uint64(b[offStart+8:])); sec > 0 && nsec >= 0 && nsec < 1e9 {
+		info.Start = time.Unix(sec, nsec)
+		info.StartKey = fmt.Sprintf("%d.%09d", sec, nsec)
 	}
 	args := cString(b[offPsargs : offPsargs+lenPsargs])
 	if f := bytes.Fields([]byte(args)); len(f) > 0 {
