@@ -45,18 +45,17 @@ type Env struct {
 	Timeout time.Duration       // the effective timeout
 	Stderr  io.Writer           // for -vvv debugging only; Nagios ignores it
 	ctx     context.Context     // cancelled at the timeout
-	mu      sync.Mutex          // guards stage and hooks
+	mu      sync.Mutex          // guards stage, hooks and subs
 	stage   string              // what the check is doing now
 	hooks   []func()            // run when the watchdog fires
 	cancel  context.CancelFunc  // cancels ctx
-	parent  *Env                // set for a check run inside another
+	subs    []*Env              // checks run inside this one (SubEnv)
 }
 
 // Stage records what the check is doing, for the watchdog's message
 // "timed out after 10s while <stage>".
 func (e *Env) Stage(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
-	e = e.root()
 	e.mu.Lock()
 	e.stage = s
 	e.mu.Unlock()
@@ -82,7 +81,6 @@ func (e *Env) Context() context.Context {
 // OnTimeout registers fn to run when the watchdog fires, before the plugin
 // prints UNKNOWN and exits (e.g. to kill a child's process group).
 func (e *Env) OnTimeout(fn func()) {
-	e = e.root()
 	e.mu.Lock()
 	e.hooks = append(e.hooks, fn)
 	e.mu.Unlock()
@@ -94,9 +92,13 @@ func (e *Env) fireTimeout() {
 	}
 	e.mu.Lock()
 	hooks := append([]func(){}, e.hooks...)
+	subs := append([]*Env{}, e.subs...)
 	e.mu.Unlock()
 	for _, h := range hooks {
 		h()
+	}
+	for _, s := range subs {
+		s.fireTimeout()
 	}
 }
 
