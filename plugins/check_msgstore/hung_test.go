@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
+	"golang.org/x/sys/unix"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
@@ -27,7 +27,7 @@ func TestOneHungCheckDoesNotHideTheOthers(t *testing.T) {
 	}
 	dir := t.TempDir()
 	fifo, pidfile := filepath.Join(dir, "fifo"), filepath.Join(dir, "pid")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+	if err := unix.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	storedCmd := filepath.Join(dir, "stored")
