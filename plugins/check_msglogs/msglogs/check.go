@@ -85,11 +85,16 @@ type logResult struct {
 	counter   *counter
 	rep       logtail.Report
 	age       time.Duration
-	rotated   int      // rotated files beside it
-	notes     []string // state recovered, rotation, caps
-	problems  []note   // findings that raise the state
+	ahead     time.Duration // how far in the future it was modified (a wrong clock), beyond clockSkew
+	rotated   int           // rotated files beside it
+	notes     []string      // state recovered, rotation, caps
+	problems  []note        // findings that raise the state
 	stateSave error
 }
+
+// clockSkew is how far in the future a log's write time may be before it
+// is called wrong: clocks of NFS servers drift by seconds.
+const clockSkew = 5 * time.Minute
 
 type note struct {
 	status plugin.Status
@@ -248,6 +253,9 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		return r
 	}
 	r.age = env.Now.Sub(rep.CurrentMTime)
+	if r.age < -clockSkew {
+		r.ahead = -r.age
+	}
 	if r.age < 0 {
 		r.age = 0
 	}
@@ -313,6 +321,11 @@ func evaluate(cfg *config, r *logResult) {
 	}
 	if stale := cfg.staleFor(r.svc); stale > 0 && r.age > stale {
 		r.problems = append(r.problems, note{plugin.WARNING, "log silent for " + units.FormatAge(r.age), false})
+	}
+	if stale := cfg.staleFor(r.svc); stale > 0 && r.ahead > 0 {
+		// A write time in the future says nothing about whether the
+		// server still writes: never count it as fresh.
+		r.problems = append(r.problems, note{plugin.WARNING, "log modified " + units.FormatAge(r.ahead.Round(time.Second)) + " in the future (clock?)", false})
 	}
 	if r.rep.Lost {
 		r.problems = append(r.problems, note{plugin.WARNING, "rotated log not found, unread lines lost", false})
