@@ -191,14 +191,7 @@ func selectServices(cfg *config, o *options, dirs map[string]string, listings ma
 	return out, nil
 }
 
-func hasEntry(d *dirListing, name string) bool {
-	for _, e := range d.entries {
-		if e.Name() == name {
-			return true
-		}
-	}
-	return false
-}
+func hasEntry(d *dirListing, name string) bool { return d.present[name] }
 
 func hasState(o *options, cfg *config, svc, path string) bool {
 	_, err := os.Stat(filepath.Join(o.StateDir, state.Key(pluginName, svc, cfg.stateParts(svc, path)...)))
@@ -216,7 +209,7 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		r.err = &dirError{path: dir, err: listing.err}
 		return r
 	}
-	r.rotated = len(listing.rotated(svc, false))
+	r.rotated = listing.rotatedCount(svc)
 	key := state.Key(pluginName, svc, cfg.stateParts(svc, path)...)
 	env.Stage("reading state %s", filepath.Join(o.StateDir, key))
 	var saved savedState
@@ -241,7 +234,7 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 	src := logtail.Source{Path: path, Rotated: func() ([]string, error) {
 		env.Stage("listing %s", dir)
 		d := listDir(dir)
-		return d.rotated(svc, true), d.err
+		return d.rotated(svc), d.err
 	}}
 	env.Stage("reading %s", path)
 	cur, rep, err := logtail.Follow(prev, src, logtail.Options{
@@ -469,7 +462,7 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 		case o.DirWarn > 0 && d.size > uint64(o.DirWarn):
 			s = plugin.WARNING
 		}
-		res.Add(s, "log directory %s holds %s in %d files", d.path, units.FormatBytes(d.size), len(d.entries))
+		res.Add(s, "log directory %s holds %s in %d files", d.path, units.FormatBytes(d.size), d.count)
 		if s != plugin.OK {
 			found = append(found, note{s, "log dir " + units.FormatBytes(d.size), false})
 		}
@@ -491,7 +484,7 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 		if d.err != nil {
 			continue
 		}
-		n := len(d.rotated(svc, false))
+		n := d.rotatedCount(svc)
 		s := plugin.OK
 		switch {
 		case o.RotCrit.Alerts(float64(n)):
