@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -152,4 +153,16 @@ func RequireProc(t testing.TB) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Skip("needs Linux /proc")
 	}
+}
+
+// maxRSS is the peak resident set size of a finished process, in bytes:
+// Linux reports ru_maxrss in KiB.
+func maxRSS(ps *os.ProcessState) int64 {
+	if ps == nil || runtime.GOOS != "linux" {
+		return 0
+	}
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return int64(ru.Maxrss) * 1024
+	}
+	return 0
 }

@@ -29,3 +29,29 @@ func TestBinaryManyRotatedFiles(t *testing.T) {
 	o.Expect(t, "MSGLOGS", 1)
 	o.Contains(t, fmt.Sprintf("imap: %d rotated files", old+3))
 }
+
+// Memory stays bounded with tens of thousands of rotated files: the log
+// directory's every entry, and every rotated file's path, used to be kept.
+func TestBinaryManyRotatedFilesMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creates 30,000 files")
+	}
+	v := newServer(t)
+	const n = 30000
+	for i := range n {
+		f, err := os.Create(v.log(fmt.Sprintf("imap.%d.1795000000", 100+i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	o := v.run("-s", "imap")
+	o.Expect(t, "MSGLOGS", 0)
+	perfValue(t, o, "imap_rotated", n+2)
+	if o.MaxRSS == 0 {
+		t.Skip("no peak RSS on this platform")
+	}
+	if limit := int64(15e6); o.MaxRSS > limit {
+		t.Errorf("peak RSS %.1f MB with %d rotated files, over %.0f MB", float64(o.MaxRSS)/1e6, n, float64(limit)/1e6)
+	}
+}

@@ -51,3 +51,28 @@ func TestManyCapturesAreCountedNotKept(t *testing.T) {
 		t.Error("the youngest capture is listed although the list is full")
 	}
 }
+
+// Memory stays bounded with tens of thousands of captures: each one used
+// to be kept, with a line of output, to the end of the run.
+func TestManyCapturesMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creates 20,000 directories")
+	}
+	s := fixture.New(t)
+	dir := s.Var("telemetry/imap")
+	for i := range 20000 {
+		if err := os.Mkdir(filepath.Join(dir, fmt.Sprintf("user%05d", i)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := check(t, s, "--max-age", "0")
+	out.Expect(t, "TELEMETRY", 0)
+	perf(t, out, "captures", 20001)
+	perf(t, out, "users", 20001)
+	if out.MaxRSS == 0 {
+		t.Skip("no peak RSS on this platform")
+	}
+	if limit := int64(15e6); out.MaxRSS > limit {
+		t.Errorf("peak RSS %.1f MB with 20,000 captures, over %.0f MB", float64(out.MaxRSS)/1e6, float64(limit)/1e6)
+	}
+}
