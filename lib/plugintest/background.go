@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -155,14 +155,25 @@ func RequireProc(t testing.TB) {
 	}
 }
 
-// maxRSS is the peak resident set size of a finished process, in bytes:
-// Linux reports ru_maxrss in KiB.
-func maxRSS(ps *os.ProcessState) int64 {
-	if ps == nil || runtime.GOOS != "linux" {
-		return 0
+// RunPeakRSS is Run under GNU time (Debian package time), which also
+// gives the plugin's peak resident set size in bytes. The rusage of a
+// child that Go starts directly is no use for this: Go starts programs
+// with vfork, and Linux counts the parent's memory in the child's peak.
+func RunPeakRSS(t testing.TB, bin string, env []string, args ...string) (Output, int64) {
+	t.Helper()
+	tool := RequireTool(t, "/usr/bin/time", "time")
+	file := filepath.Join(t.TempDir(), "rss")
+	o := Run(t, tool, env, append([]string{"-f", "%M", "-o", file, bin}, args...)...)
+	b, err := os.ReadFile(file)
+	kib, perr := strconv.ParseInt(strings.TrimSpace(lastLine(string(b))), 10, 64)
+	if err != nil || perr != nil {
+		t.Fatalf("GNU time wrote no peak RSS (%v): %q", err, b)
 	}
-	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-		return int64(ru.Maxrss) * 1024
-	}
-	return 0
+	return o, kib * 1024
+}
+
+// lastLine: GNU time puts "Command exited with non-zero status N" first.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }

@@ -78,7 +78,6 @@ type Output struct {
 	PerfText string
 	Lines    []string      // long output lines (without a trailing perfdata line)
 	Elapsed  time.Duration // wall time of the run
-	MaxRSS   int64         // peak resident set size in bytes (Linux; 0 where unknown)
 }
 
 // Perf is one parsed perfdata item.
@@ -97,7 +96,7 @@ func Run(t testing.TB, bin string, env []string, args ...string) Output {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	o := Output{Stdout: stdout.String(), Stderr: stderr.String(), Elapsed: time.Since(start), MaxRSS: maxRSS(cmd.ProcessState)}
+	o := Output{Stdout: stdout.String(), Stderr: stderr.String(), Elapsed: time.Since(start)}
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee):
