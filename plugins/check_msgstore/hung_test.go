@@ -61,3 +61,31 @@ func TestOneHungCheckDoesNotHideTheOthers(t *testing.T) {
 	}
 	plugintest.WaitGone(t, []int{pid})
 }
+
+// The same with a FIFO in place of msg.conf, which several checks read as
+// a file: each of those is UNKNOWN at its deadline naming the FIFO, the
+// others report, and the worst state wins.
+func TestFIFOInPlaceOfMsgConf(t *testing.T) {
+	bin := plugintest.Build(t, "check_msgstore")
+	s := fixture.New(t)
+	fifo := s.Path(fixture.VarRel + "/config/msg.conf")
+	s.Remove(fixture.VarRel + "/config/msg.conf")
+	if err := unix.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := plugintest.Run(t, bin, nil, "-B", s.Base(), "--state-dir", t.TempDir(), "--format", "nagios", "-t", "10")
+	out.Expect(t, "MSGSTORE", 2) // stored: the sample's pid is not running here
+	blocked := 0
+	for _, l := range out.Lines {
+		if strings.HasPrefix(l, "[UNKNOWN] ") {
+			if !strings.HasSuffix(l, ": timed out after 9s while reading "+filepath.Join(s.Base(), "config", "msg.conf")) {
+				t.Errorf("UNKNOWN line does not name the FIFO: %q", l)
+			}
+			blocked++
+		}
+	}
+	if blocked == 0 || blocked == 8 || len(out.Lines) != 8 {
+		t.Errorf("%d of %d checks blocked, want some, not all:\n%s", blocked, len(out.Lines), out.Stdout)
+	}
+	out.Contains(t, "[CRITICAL] stored: ", "[OK] folders: ", "[OK] dblogs: ")
+}
