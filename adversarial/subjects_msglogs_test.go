@@ -22,7 +22,8 @@ func init() {
 				"replaced by a directory": named(3), "fifo": named(3),
 				// A log name that leads nowhere: the log is gone (CRITICAL).
 				"dangling symlink": named(2),
-				"symlink loop":     named(3), "mtime in the future": code(0),
+				// written in the future: a wrong clock, not a fresh log
+				"symlink loop": named(3), "mtime in the future": code(1),
 				// silent for longer than --stale (1h)
 				"mtime at epoch 0": named(1),
 				// Without --service, the first run checks the logs it finds.
@@ -38,7 +39,7 @@ func init() {
 				"replaced by a directory": named(3), "fifo": named(3),
 				// a log seen by an earlier run that is gone: CRITICAL
 				"dangling symlink": named(2), "symlink loop": named(3),
-				"mtime in the future": code(0), "mtime at epoch 0": named(1),
+				"mtime in the future": code(1), "mtime at epoch 0": named(1),
 				"missing": named(2), "permission denied": named(3),
 			}},
 			// imap's saved position (a state file): unusable state is a
@@ -70,7 +71,7 @@ func init() {
 				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),
 				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
 				"replaced by a directory": listed(3), "fifo": listed(3), "dangling symlink": listed(2),
-				"symlink loop": listed(3), "mtime in the future": code(0), "mtime at epoch 0": listed(1),
+				"symlink loop": listed(3), "mtime in the future": code(1), "mtime at epoch 0": listed(1),
 				"missing": code(0), "permission denied": listed(3),
 			}},
 			// The log directory: without it nothing can be read.

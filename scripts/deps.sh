@@ -4,7 +4,7 @@
 # Without root (a developer's laptop) it only says what is missing; the
 # tests then skip with the package's name. Under CI every one is required.
 set -eu
-PKGS="monitoring-plugins-basic nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin ${EXTRA_DEBS:-}"
+PKGS="monitoring-plugins-basic time nagios4-core icinga2-bin nagios-nrpe-server nagios-nrpe-plugin ${EXTRA_DEBS:-}"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

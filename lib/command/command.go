@@ -10,6 +10,20 @@
 // tool has no business leaving daemons. A process that leaves the group on
 // purpose (setsid, setpgid) escapes; nothing short of a cgroup catches it.
 //
+// A program must not outlive the plugin either, however the plugin ends:
+//   - On Linux the program gets a parent-death signal (SIGKILL): the kernel
+//     kills it when the plugin dies, even by SIGKILL. Linux sends it when the
+//     THREAD that forked the program exits, so the program is started and
+//     waited for on one goroutine locked to its OS thread.
+//   - Its group gets a watcher: a /bin/sh in the same process group that
+//     reads a pipe whose only write end the plugin holds. When the plugin
+//     dies (any signal, any platform) the pipe ends and the watcher kills
+//     its own group, so grandchildren die too, as do programs that the
+//     parent-death signal does not reach (Linux clears it on exec of a
+//     set-user-ID program such as sudo; Solaris and illumos have none).
+//   - KillAll kills every group still running, for a plugin that catches a
+//     termination signal (lib/plugin's Main does).
+//
 // Output (stdout and stderr merged, in the order written) is handed line by
 // line to Cmd.OnLine as it arrives, so a parser never needs the whole of
 // it; only the last Cmd.TailBytes bytes are kept.
@@ -31,6 +45,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -134,6 +149,7 @@ type Process struct {
 	done   chan struct{}
 	res    Result
 	out    *collector
+	guard  *watcher // kills the group when the plugin dies; nil if it could not start
 }
 
 // Start runs c. Cancelling ctx kills the program's whole process group.
@@ -160,24 +176,49 @@ func Start(ctx context.Context, c Cmd) (*Process, error) {
 		Dir:         dir,
 		Stdout:      w, // an *os.File: the child writes to it directly, no copying goroutine
 		Stderr:      w,
-		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
+		SysProcAttr: groupLeaderAttr(),
 	}
 	p := &Process{cmd: cmd, done: make(chan struct{}), out: newCollector(c)}
-	p.start = time.Now()
-	if err := cmd.Start(); err != nil {
+	started := make(chan error, 1)
+	go p.run(ctx, r, w, started)
+	if err := <-started; err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// run starts the program, then waits for it, on one goroutine locked to
+// its OS thread: on Linux the parent-death signal follows the forking
+// thread, which must therefore live as long as the program does.
+func (p *Process) run(ctx context.Context, r, w *os.File, started chan<- error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread() // the program has been reaped by then
+	if err := register(p); err != nil {
 		r.Close()
 		w.Close()
-		return nil, fmt.Errorf("cannot run %s: %v", c.Path, unwrapPathError(err))
+		started <- err
+		return
+	}
+	p.start = time.Now()
+	if err := p.cmd.Start(); err != nil {
+		unregister(p)
+		r.Close()
+		w.Close()
+		started <- fmt.Errorf("cannot run %s: %v", p.cmd.Path, unwrapPathError(err))
+		return
 	}
 	w.Close() // the children hold the write end now
-	p.pgid = cmd.Process.Pid
+	p.mu.Lock()
+	p.pgid = p.cmd.Process.Pid
+	p.mu.Unlock()
+	p.guard = startWatcher(p.pgid)
 	readDone := make(chan struct{})
 	go func() {
 		p.out.readFrom(r)
 		close(readDone)
 	}()
-	go p.wait(ctx, r, readDone)
-	return p, nil
+	started <- nil
+	p.wait(ctx, r, readDone)
 }
 
 // Run starts c and waits for it.
@@ -202,6 +243,9 @@ func (p *Process) kill(reason error) {
 	defer p.mu.Unlock()
 	if p.reaped {
 		return
+	}
+	if p.pgid == 0 {
+		return // not started yet: nothing to kill
 	}
 	if !p.killed {
 		p.killed, p.reason = true, reason
@@ -242,6 +286,8 @@ func (p *Process) wait(ctx context.Context, r *os.File, readDone chan struct{}) 
 	}
 	duration := time.Since(p.start)
 	close(exited)
+	p.guard.stop()
+	unregister(p)
 
 	held := false
 	select {

@@ -87,10 +87,16 @@ type Configuration struct {
 // usable, with defaults.
 func (l *Layout) ReadConfiguration(ctx context.Context, o ReadOptions) (*Configuration, error) {
 	c := &Configuration{layout: l, ctx: ctx, opts: o, legacy: Conf{}}
+	stage := func(p string) {
+		if o.Stage != nil {
+			o.Stage("reading " + p)
+		}
+	}
 	var err error
 	switch {
 	case present(l.MsgConfPath()):
 		c.Mode = ModeLegacy
+		stage(l.MsgConfPath())
 		var conf Conf
 		if conf, err = l.ReadConf(); err == nil {
 			c.legacy = conf
@@ -99,6 +105,7 @@ func (l *Layout) ReadConfiguration(ctx context.Context, o ReadOptions) (*Configu
 		c.Mode = ModeUnified
 	}
 	if c.Mode != ModeUnified {
+		stage(l.TailorPath())
 		c.tailor, c.TailorErr = readTailor(l.TailorPath())
 	}
 	return c, err

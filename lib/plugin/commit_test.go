@@ -57,15 +57,25 @@ func TestCommitOnlyWithTheCheckResult(t *testing.T) {
 	}
 }
 
-// A check run inside another commits with the outer run, once.
+// A check run inside another commits with the outer run, once, and only
+// when its caller hands its commits on (its result is reported): one given
+// up on at its deadline never commits.
 func TestSubEnvCommitsWithParent(t *testing.T) {
-	parent := NewTestEnv(time.Unix(1795881600, 0), nil)
+	now := time.Unix(1795881600, 0)
+	parent := NewTestEnv(now, nil)
 	n := 0
-	parent.SubEnv(0).OnCommit(func() error { n++; return nil })
+	reported := parent.SubEnv(0, now.Add(time.Second))
+	reported.OnCommit(func() error { n++; return nil })
+	expired := parent.SubEnv(0, now.Add(time.Second))
+	expired.OnCommit(func() error { n += 100; return nil })
+	expired.Expire()
+	parent.CommitWith(reported)
 	if err := parent.Commit(); err != nil || n != 1 {
-		t.Fatalf("commit: %v, %d runs", err, n)
+		t.Fatalf("commit: %v, n = %d, want 1 (the reported sub-check only)", err, n)
 	}
-	parent.SubEnv(0).OnCommit(func() error { n++; return nil })
+	late := parent.SubEnv(0, now.Add(time.Second))
+	late.OnCommit(func() error { n++; return nil })
+	parent.CommitWith(late)
 	parent.Commit()
 	if n != 1 {
 		t.Fatal("a commit registered after the result was printed ran")

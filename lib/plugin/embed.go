@@ -1,6 +1,10 @@
 package plugin
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"time"
+)
 
 // ParseOptions parses args into spec.Options as the plugin's own command
 // line would, for running a check inside another command (check_msgstore).
@@ -27,18 +31,30 @@ func RunCheck(spec Spec, env *Env) *Result {
 	return runRecovered(spec, env)
 }
 
-// SubEnv returns an Env for a check run inside another: it shares the
-// parent's clock, environment, cancellation and watchdog stage, so a hang
-// inside the sub-check is reported by the parent's watchdog.
-func (e *Env) SubEnv(verbose int) *Env {
-	return &Env{parent: e, Now: e.Now, Getenv: e.Getenv, Verbose: verbose, Timeout: e.Timeout, Stderr: e.Stderr,
-		Invoker: e.Invoker, Interactive: e.Interactive, ctx: e.Context()}
+// SubEnv returns an Env for a check run inside another, possibly at the
+// same time as others: it shares the parent's clock and environment but
+// has its own stage, its own timeout hooks and its own context. Its
+// Timeout runs to deadline, which the caller enforces: at the deadline it
+// calls Expire (cancelling the context and firing the hooks), so that one
+// clock decides whether the check timed out. When the parent's watchdog
+// fires (its timeout, a signal) the sub-check's hooks fire too. What the
+// sub-check would commit stays with it until the caller hands it on with
+// CommitWith, once the sub-check's result is part of the output.
+func (e *Env) SubEnv(verbose int, deadline time.Time) *Env {
+	ctx, cancel := context.WithCancel(e.Context())
+	sub := &Env{Now: e.Now, Getenv: e.Getenv, Verbose: verbose, Timeout: deadline.Sub(e.Now), Stderr: e.Stderr,
+		Invoker: e.Invoker, Interactive: e.Interactive, ctx: ctx, cancel: cancel}
+	e.mu.Lock()
+	e.subs = append(e.subs, sub)
+	e.mu.Unlock()
+	return sub
 }
 
-// root is the Env that owns the watchdog's stage and hooks.
-func (e *Env) root() *Env {
-	for e.parent != nil {
-		e = e.parent
-	}
-	return e
-}
+// Expire gives up on a sub-check: its context is cancelled and its timeout
+// hooks run (they kill the programs it started). A check blocked in a
+// system call cannot be stopped: its goroutine is left behind.
+func (e *Env) Expire() { e.fireTimeout() }
+
+// CurrentStage is what the check last said it was doing ("starting" if
+// nothing yet), for a message naming where it hung.
+func (e *Env) CurrentStage() string { return e.currentStage() }

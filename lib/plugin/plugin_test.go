@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
+
+	"golang.org/x/sys/unix"
 )
 
 type testOptions struct {
@@ -119,7 +121,7 @@ func TestHelpShowsDefaultsAndExamples(t *testing.T) {
 
 func TestTimeoutWhileBlockedInOpen(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "msg.conf")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)
 	}
 	// Unblock the leaked goroutine when the test ends.

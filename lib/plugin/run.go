@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	flags "github.com/jessevdk/go-flags"
 
+	"github.com/msgstore-plugins/msgstore/lib/command"
 	"github.com/msgstore-plugins/msgstore/lib/units"
 )
 
@@ -49,20 +52,19 @@ type Env struct {
 	// not the scheduler whose next run expects to find what this one read.
 	Interactive bool
 	ctx         context.Context    // cancelled at the timeout
-	mu          sync.Mutex         // guards stage, hooks and commits
+	mu          sync.Mutex         // guards stage, hooks, commits and subs
 	stage       string             // what the check is doing now
 	hooks       []func()           // run when the watchdog fires
 	commits     []func() error     // run once the check's own result is to be printed
 	committed   bool               // Commit ran: later commits are dropped
 	cancel      context.CancelFunc // cancels ctx
-	parent      *Env               // set for a check run inside another
+	subs        []*Env             // checks run inside this one (SubEnv)
 }
 
 // Stage records what the check is doing, for the watchdog's message
 // "timed out after 10s while <stage>".
 func (e *Env) Stage(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
-	e = e.root()
 	e.mu.Lock()
 	e.stage = s
 	e.mu.Unlock()
@@ -88,7 +90,6 @@ func (e *Env) Context() context.Context {
 // OnTimeout registers fn to run when the watchdog fires, before the plugin
 // prints UNKNOWN and exits (e.g. to kill a child's process group).
 func (e *Env) OnTimeout(fn func()) {
-	e = e.root()
 	e.mu.Lock()
 	e.hooks = append(e.hooks, fn)
 	e.mu.Unlock()
@@ -100,9 +101,13 @@ func (e *Env) fireTimeout() {
 	}
 	e.mu.Lock()
 	hooks := append([]func(){}, e.hooks...)
+	subs := append([]*Env{}, e.subs...)
 	e.mu.Unlock()
 	for _, h := range hooks {
 		h()
+	}
+	for _, s := range subs {
+		s.fireTimeout()
 	}
 }
 
@@ -110,9 +115,9 @@ func (e *Env) fireTimeout() {
 // printed, and only then: a check saves what it consumed (log positions)
 // this way, so that a run the watchdog ends (which prints only UNKNOWN)
 // leaves the old state and the next run reports what this one read. A
-// check run inside another registers with the outer run.
+// check run inside another keeps them until its caller hands them on with
+// CommitWith.
 func (e *Env) OnCommit(fn func() error) {
-	e = e.root()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.committed {
@@ -124,7 +129,6 @@ func (e *Env) OnCommit(fn func() error) {
 // their errors joined. The harness calls it; a test calling a check
 // directly calls it to save the check's state.
 func (e *Env) Commit() error {
-	e = e.root()
 	e.mu.Lock()
 	fns := e.commits
 	e.commits, e.committed = nil, true
@@ -138,6 +142,13 @@ func (e *Env) Commit() error {
 	return errors.Join(errs...)
 }
 
+// CommitWith hands what a sub-check would commit on to e: the caller of a
+// check run inside another calls it once the sub-check's own result (not
+// a timeout) is part of its output. A sub-check given up on never commits.
+func (e *Env) CommitWith(sub *Env) {
+	e.OnCommit(sub.Commit)
+}
+
 // NewTestEnv returns an Env for calling a check in-process.
 func NewTestEnv(now time.Time, getenv func(string) string) *Env {
 	if getenv == nil {
@@ -148,8 +159,18 @@ func NewTestEnv(now time.Time, getenv func(string) string) *Env {
 
 // Main runs the plugin as a process: it parses os.Args, runs the check under
 // the watchdog and exits with the state's code. It never returns.
+//
+// A scheduler that gives up on a plugin terminates it (SIGTERM to its
+// process group; SIGINT and SIGHUP from a terminal): the plugin then kills
+// the process groups of the programs it started and prints one UNKNOWN
+// line naming the signal and what it was doing. Whatever way it ends,
+// nothing it started outlives it (see lib/command for SIGKILL).
 func Main(spec Spec) {
-	code := Execute(spec, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	code := execute(spec, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, sigs, func() { command.KillAll() })
+	// A check the watchdog left behind may still have a program running.
+	command.KillAll()
 	os.Exit(code)
 }
 
@@ -158,7 +179,13 @@ func Main(spec Spec) {
 // UNKNOWN, leaving the check's goroutine behind: Main then exits, which ends
 // it even if it is blocked in a system call.
 func Execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	r, env := parseAndRun(spec, args, isTerminal(stdout), stderr, getenv)
+	return execute(spec, args, stdout, stderr, getenv, nil, nil)
+}
+
+// execute is Execute that also ends the run, UNKNOWN, on a signal from
+// sigs, after the check's timeout hooks and onSignal have run.
+func execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(string) string, sigs <-chan os.Signal, onSignal func()) int {
+	r, env := parseAndRun(spec, args, isTerminal(stdout), stderr, getenv, interrupt{sigs, onSignal})
 	out := Render(spec.Service, r)
 	if r.Text != "" {
 		out = r.Text
@@ -176,7 +203,7 @@ func Execute(spec Spec, args []string, stdout, stderr io.Writer, getenv func(str
 
 // parseAndRun returns the result to print and the Env of the run (nil when
 // the result is help or version text to print as it is).
-func parseAndRun(spec Spec, args []string, interactive bool, stderr io.Writer, getenv func(string) string) (*Result, *Env) {
+func parseAndRun(spec Spec, args []string, interactive bool, stderr io.Writer, getenv func(string) string, stop interrupt) (*Result, *Env) {
 	parser := newParser(spec)
 	rest, err := parser.ParseArgs(args)
 	if err != nil {
@@ -201,7 +228,14 @@ func parseAndRun(spec Spec, args []string, interactive bool, stderr io.Writer, g
 	defer cancel()
 	env := &Env{Now: time.Now(), Getenv: getenv, Verbose: common.VerboseLevel(), Timeout: timeout, Stderr: stderr,
 		Invoker: spec.Name, Interactive: interactive, ctx: ctx, cancel: cancel}
-	return runWithWatchdog(spec, env), env
+	return runWithWatchdog(spec, env, stop), env
+}
+
+// interrupt is how a signal ends a run: the signals to watch (nil: none)
+// and what to do besides firing the check's timeout hooks.
+type interrupt struct {
+	sigs     <-chan os.Signal
+	onSignal func()
 }
 
 func usageError(spec Spec, msg string) *Result {
@@ -222,9 +256,9 @@ func oneLineError(err error) string {
 	return s
 }
 
-// runWithWatchdog runs the check in its own goroutine and waits for it or
-// for the timeout, whichever comes first.
-func runWithWatchdog(spec Spec, env *Env) *Result {
+// runWithWatchdog runs the check in its own goroutine and waits for it,
+// for the timeout or for a termination signal, whichever comes first.
+func runWithWatchdog(spec Spec, env *Env, stop interrupt) *Result {
 	done := make(chan *Result, 1)
 	go func() { done <- runRecovered(spec, env) }()
 	timer := time.NewTimer(env.Timeout)
@@ -242,6 +276,13 @@ func runWithWatchdog(spec Spec, env *Env) *Result {
 		stage := env.currentStage()
 		env.fireTimeout()
 		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("timed out after %s while %s", units.FormatAge(env.Timeout), stage)}
+	case sig := <-stop.sigs:
+		stage := env.currentStage()
+		env.fireTimeout()
+		if stop.onSignal != nil {
+			stop.onSignal()
+		}
+		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("killed by %s while %s", signalName(sig), stage)}
 	}
 }
 
@@ -259,6 +300,19 @@ func isTerminal(w io.Writer) bool {
 	}
 	null, err := os.Stat(os.DevNull)
 	return err != nil || !os.SameFile(fi, null)
+}
+
+// signalName is the name an administrator knows: SIGTERM, not "terminated".
+func signalName(sig os.Signal) string {
+	switch sig {
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return sig.String()
 }
 
 // runRecovered turns a panic into UNKNOWN with one line: no Go trace on

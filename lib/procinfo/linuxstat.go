@@ -2,6 +2,7 @@ package procinfo
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"strings"
@@ -29,12 +30,44 @@ func parseStat(b []byte) (Info, error) {
 		return Info{}, errors.New("unexpected format")
 	}
 	ppid, _ := strconv.Atoi(fields[1])
-	return Info{
+	info := Info{
 		Pid:    pid,
 		PPid:   ppid,
 		Name:   string(b[open+1 : end]),
 		Zombie: fields[0] == "Z" || fields[0] == "X",
-	}, nil
+	}
+	// Field 22, starttime, in clock ticks since boot: fields[0] is field 3.
+	if len(fields) > 19 {
+		info.startTicks, _ = strconv.ParseUint(fields[19], 10, 64)
+	}
+	return info, nil
+}
+
+// parseBootTime reads "btime <unix seconds>" from /proc/stat.
+func parseBootTime(b []byte) (time.Time, bool) {
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "btime "); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return time.Unix(n, 0), err == nil && n > 0
+		}
+	}
+	return time.Time{}, false
+}
+
+// clockTicks reads AT_CLKTCK (type 17) from an auxiliary vector
+// (/proc/self/auxv of a 64-bit process: pairs of 64-bit words).
+func clockTicks(auxv []byte) (uint64, bool) {
+	const atClkTck = 17
+	for i := 0; i+16 <= len(auxv); i += 16 {
+		typ, val := binary.LittleEndian.Uint64(auxv[i:]), binary.LittleEndian.Uint64(auxv[i+8:])
+		if typ == 0 {
+			break
+		}
+		if typ == atClkTck && val > 0 {
+			return val, true
+		}
+	}
+	return 0, false
 }
 
 // argv0 is the first NUL-terminated word of /proc/<pid>/cmdline.
@@ -43,45 +76,6 @@ func argv0(cmd []byte) string {
 		cmd = cmd[:i]
 	}
 	return string(cmd)
-}
-
-// userHZ is the unit of the clock-tick fields of /proc/<pid>/stat. The
-// kernel scales them to USER_HZ, which is 100 on every architecture Go
-// builds Linux binaries for (only alpha and ia64 differ), so there is no
-// sysconf(_SC_CLK_TCK) to call, and without cgo none could be.
-const userHZ = 100
-
-// parseStartTicks reads field 22 of /proc/<pid>/stat, starttime: clock
-// ticks after boot. Like parseStat it counts the fields after the LAST ')'.
-func parseStartTicks(b []byte) (uint64, bool) {
-	end := bytes.LastIndexByte(b, ')')
-	if end < 0 {
-		return 0, false
-	}
-	// Field 3 (state) is the first after ')'; starttime is field 22.
-	fields := strings.Fields(string(b[end+1:]))
-	if len(fields) < 20 {
-		return 0, false
-	}
-	t, err := strconv.ParseUint(fields[19], 10, 64)
-	return t, err == nil
-}
-
-// parseBootTime reads the "btime SECONDS" line of /proc/stat: when the
-// system booted, in seconds since the epoch.
-func parseBootTime(b []byte) (int64, bool) {
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "btime "); ok {
-			t, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
-			return t, err == nil && t > 0
-		}
-	}
-	return 0, false
-}
-
-// startTime is boot time plus the start ticks.
-func startTime(boot int64, ticks uint64) time.Time {
-	return time.Unix(boot, 0).Add(time.Duration(ticks) * (time.Second / userHZ))
 }
 
 // isPidName reports whether a /proc entry is a process directory: a

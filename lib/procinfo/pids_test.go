@@ -11,52 +11,6 @@ import (
 	"time"
 )
 
-func TestParseStartTicks(t *testing.T) {
-	// A real line of a sleep, with a comm holding ") " to show the fields
-	// are counted after the last ')'.
-	real := "4242 (a) b) S 1 4242 4242 0 -1 4194560 97 0 0 0 0 0 0 0 20 0 1 0 812345 2367488 128 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0"
-	cases := []struct {
-		in   string
-		want uint64
-		ok   bool
-	}{
-		{real, 812345, true},
-		{"1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7", 7, true},
-		{"1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0", 0, false},
-		{"1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 -7", 0, false},
-		{"no parenthesis", 0, false},
-		{"", 0, false},
-	}
-	for _, c := range cases {
-		got, ok := parseStartTicks([]byte(c.in))
-		if got != c.want || ok != c.ok {
-			t.Errorf("parseStartTicks(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
-		}
-	}
-}
-
-func TestParseBootTime(t *testing.T) {
-	cases := []struct {
-		in   string
-		want int64
-		ok   bool
-	}{
-		{"cpu  1 2 3\nintr 5\nbtime 1796045343\nprocesses 9\n", 1796045343, true},
-		{"btime 0\n", 0, false},
-		{"btime x\n", 0, false},
-		{"cpu 1\n", 0, false},
-	}
-	for _, c := range cases {
-		got, ok := parseBootTime([]byte(c.in))
-		if got != c.want || ok != c.ok {
-			t.Errorf("parseBootTime(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
-		}
-	}
-	if got := startTime(1000, 250); !got.Equal(time.Unix(1002, 500e6)) {
-		t.Errorf("startTime(1000, 250 ticks) = %v, want 1002.5 s after the epoch", got)
-	}
-}
-
 func TestIsPidName(t *testing.T) {
 	for name, want := range map[string]bool{
 		"1": true, "28250": true, "4194304": true,

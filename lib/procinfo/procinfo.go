@@ -30,9 +30,21 @@ type Info struct {
 	Exe    string // executable path (Linux /proc/pid/exe; "" when unreadable)
 	Argv0  string // first word of the command line ("" when unreadable or empty)
 	Zombie bool   // exited but not yet reaped by its parent
-	// Start is when the process started (zero when unknown): Linux stat's
-	// starttime after the boot time of /proc/stat, Solaris pr_start.
+	// Start is when the process started (zero when unknown). On Linux it
+	// is derived from the boot time and is good to about a second.
 	Start time.Time
+	// StartKey names the process's start exactly and stably ("" when
+	// unknown): the same pid with the same StartKey is the same process,
+	// a different StartKey means the pid was given to another one.
+	StartKey string
+
+	startTicks uint64 // Linux: clock ticks from boot to the start
+}
+
+// SameProcess reports whether info is the process that was recorded as
+// (pid, startKey): the same pid, alive, and the same start.
+func (i Info) SameProcess(pid int, startKey string) bool {
+	return i.Pid == pid && !i.Zombie && startKey != "" && i.StartKey == startKey
 }
 
 // Names returns the distinct program names the process goes by: its

@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // procRoot is where procfs is mounted; tests may point it elsewhere.
@@ -45,11 +47,7 @@ func Lookup(pid int) (Info, error) {
 		// A thread id of another process: not a process of its own.
 		return Info{}, ErrNoProcess
 	}
-	if ticks, ok := parseStartTicks(stat); ok {
-		if boot, ok := bootTime(); ok {
-			info.Start = startTime(boot, ticks)
-		}
-	}
+	info.Start, info.StartKey = startOf(info.startTicks)
 	if exe, err := os.Readlink(dir + "/exe"); err == nil {
 		info.Exe = exe
 	}
@@ -59,14 +57,54 @@ func Lookup(pid int) (Info, error) {
 	return info, nil
 }
 
-// bootTime is read from /proc/stat once per run: it does not change.
-var bootTime = sync.OnceValues(func() (int64, bool) {
-	b, err := os.ReadFile(procRoot + "/stat")
+// boot is what turns a start in clock ticks into a time and a key: the
+// boot time, the boot's id (ticks restart at every boot) and the ticks per
+// second.
+var boot = sync.OnceValues(func() (bootInfo, bool) {
+	var bi bootInfo
+	stat, err := os.ReadFile(procRoot + "/stat")
 	if err != nil {
-		return 0, false
+		return bi, false
 	}
-	return parseBootTime(b)
+	var ok bool
+	if bi.time, ok = parseBootTime(stat); !ok {
+		return bi, false
+	}
+	bi.hz = 100 // USER_HZ on every Linux architecture Go supports
+	if auxv, err := os.ReadFile(procRoot + "/self/auxv"); err == nil {
+		if hz, ok := clockTicks(auxv); ok {
+			bi.hz = hz
+		}
+	}
+	if id, err := os.ReadFile(procRoot + "/sys/kernel/random/boot_id"); err == nil {
+		bi.id = strings.TrimSpace(string(id))
+	}
+	return bi, true
 })
+
+type bootInfo struct {
+	time time.Time
+	id   string
+	hz   uint64
+}
+
+// startOf converts a start in clock ticks since boot. The key is exact
+// (boot id and ticks), the time approximate: the boot time is in whole
+// seconds and moves when the clock is stepped.
+func startOf(ticks uint64) (time.Time, string) {
+	bi, ok := boot()
+	if !ok || ticks == 0 {
+		return time.Time{}, ""
+	}
+	start := bi.time.Add(time.Duration(ticks) * time.Second / time.Duration(bi.hz))
+	return start, fmt.Sprintf("%s@%d", bi.id, ticks)
+}
+
+// BootTime is when the system booted, from /proc/stat (false when unknown).
+func BootTime() (time.Time, bool) {
+	bi, ok := boot()
+	return bi.time, ok
+}
 
 // Hidden reports whether /proc hides other users' processes from this
 // user (mounted with hidepid): init, pid 1, exists on every system, so not

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"time"
 )
 
 // procRoot is where procfs is mounted; tests may point it elsewhere.
@@ -41,3 +42,15 @@ func Lookup(pid int) (Info, error) {
 
 // Hidden is false: Solaris shows every process's psinfo to every user.
 func Hidden() bool { return false }
+
+// BootTime is when the system booted: the start of process 0 (sched),
+// which the kernel creates at boot (false when unknown).
+func BootTime() (time.Time, bool) {
+	path := procRoot + "/0/psinfo"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return time.Time{}, false
+	}
+	info, err := parsePsinfo(b, 0, path)
+	return info.Start, err == nil && !info.Start.IsZero()
+}

@@ -47,9 +47,9 @@ func parsePsinfo(b []byte, pid int, path string) (Info, error) {
 		Name:   cString(b[offFname : offFname+lenFname]),
 		Zombie: le.Uint32(b[offNlwp:]) == 0,
 	}
-	// pr_start is a timestruc_t: seconds and nanoseconds, both 64-bit.
 	if sec, nsec := int64(le.Uint64(b[offStart:])), int64(le.Uint64(b[offStart+8:])); sec > 0 && nsec >= 0 && nsec < 1e9 {
 		info.Start = time.Unix(sec, nsec)
+		info.StartKey = fmt.Sprintf("%d.%09d", sec, nsec)
 	}
 	args := cString(b[offPsargs : offPsargs+lenPsargs])
 	if f := bytes.Fields([]byte(args)); len(f) > 0 {

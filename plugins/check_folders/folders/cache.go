@@ -19,12 +19,12 @@ func refresh(env *plugin.Env, o *options, c *config) (*plugin.Result, error) {
 	if err := state.CheckWritable(o.StateDir); err != nil {
 		return nil, plugin.Unknownf("cannot save the result: %v (give a writable --state-dir)", err)
 	}
-	lock, err := acquireRefreshLock(filepath.Join(o.StateDir, c.stateFile+".lock"), env.Now)
+	lock, tookOver, err := acquireRefreshLock(filepath.Join(o.StateDir, c.stateFile+".lock"), env.Now)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
 	defer lock.release()
-	rec := runReconstruct(env, c)
+	rec := runReconstruct(env, c, lock.recordChild)
 	env.Stage("saving the result in %s", o.StateDir)
 	path := filepath.Join(o.StateDir, c.stateFile)
 	if err := state.Save(o.StateDir, c.stateFile, rec); err != nil {
@@ -32,6 +32,9 @@ func refresh(env *plugin.Env, o *options, c *config) (*plugin.Result, error) {
 	}
 	res := evaluate(env, o, c, rec, view{})
 	res.Add(plugin.OK, "result saved in %s for --mode=cached", path)
+	if tookOver != "" {
+		res.Add(plugin.OK, "%s", tookOver)
+	}
 	return res, nil
 }
 

@@ -68,10 +68,12 @@ func FuzzCachedResult(f *testing.F) {
 }
 
 // FuzzReadLock checks the refresh lock's parser: it accepts only "PID
-// SINCE" with a positive pid, so a garbled lock is taken over instead of
-// blocking every later refresh.
+// SINCE" or "PID SINCE KEY CHILD CHILDKEY" with a positive pid and a child
+// pid that is not negative, so a garbled lock is taken over instead of
+// blocking every later refresh; what it accepts it writes back the same.
 func FuzzReadLock(f *testing.F) {
-	for _, s := range []string{"4711 1795000000\n", "0 1", "-1 5", "1", "1 2 3", " 12\t34 ", "99999999999999999999 1", "\x00"} {
+	for _, s := range []string{"4711 1795000000\n", "0 1", "-1 5", "1", "1 2 3", " 12\t34 ", "99999999999999999999 1", "\x00",
+		"4711 1795000000 b1d-e@123 4712 b1d-e@124\n", "4711 1795000000 - 0 -\n", "4711 1 k -3 k"} {
 		f.Add(s)
 	}
 	path := filepath.Join(f.TempDir(), "lock")
@@ -79,9 +81,16 @@ func FuzzReadLock(f *testing.F) {
 		if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		pid, _, ok := readLock(path)
-		if ok && (pid <= 0 || len(strings.Fields(s)) != 2) {
-			t.Fatalf("%q: pid %d accepted", s, pid)
+		o, ok := readLock(path)
+		if !ok {
+			return
+		}
+		if n := len(strings.Fields(s)); o.pid <= 0 || o.child < 0 || n != 2 && n != 5 {
+			t.Fatalf("%q: %+v accepted", s, o)
+		}
+		again, ok := parseLock(o.String())
+		if !ok || again != o {
+			t.Fatalf("%q: %+v written as %q, read back as %+v", s, o, o.String(), again)
 		}
 	})
 }

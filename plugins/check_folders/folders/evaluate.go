@@ -214,14 +214,22 @@ var nan = math.NaN()
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
+// clockSkew is how far in the future a saved result may be dated before it
+// is not trusted: clocks drift by seconds, not by minutes.
+const clockSkew = 5 * time.Minute
+
 // ageSummary judges the age of a saved result, adds its lines and perfdata
-// and returns the words for line 1.
+// and returns the words for line 1. A result dated in the future says
+// nothing about when reconstruct last looked (a wrong clock, then or now):
+// it is never fresh, and never OK.
 func ageSummary(res *plugin.Result, o *options, rec *record, age time.Duration) string {
 	warn, crit := o.MaxResultAge.D(), o.MaxResultAgeCrit.D()
 	when := rec.Started.Local().Format("2006-01-02 15:04:05 MST")
+	if age < -clockSkew {
+		res.Add(plugin.UNKNOWN, "saved result is dated %s, %s in the future: not trusted; is the clock right? the next refresh replaces it", when, ageText(-age))
+		return fmt.Sprintf(" (result dated %s in the future: not trusted)", ageText(-age))
+	}
 	switch {
-	case age < -5*time.Minute:
-		res.Add(plugin.WARNING, "saved result is dated %s, %s in the future: is the clock right?", when, ageText(-age))
 	case age > crit:
 		res.Add(plugin.CRITICAL, "saved result of %s is %s old, older than %s (--max-result-age-critical): is the refresh job running?", when, ageText(age), ageText(crit))
 	case age > warn:

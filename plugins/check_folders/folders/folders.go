@@ -111,7 +111,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	case "refresh":
 		return refresh(env, o, c)
 	}
-	rec := runReconstruct(env, c)
+	rec := runReconstruct(env, c, nil)
 	return evaluate(env, o, c, rec, view{}), nil
 }
 

@@ -50,8 +50,8 @@ func runBudget(timeout time.Duration) time.Duration {
 }
 
 // runReconstruct runs reconstruct (or sudo reconstruct) and parses its
-// output as it streams.
-func runReconstruct(env *plugin.Env, c *config) *record {
+// output as it streams. started, if not nil, learns its pid.
+func runReconstruct(env *plugin.Env, c *config, started func(pid int)) *record {
 	rec := &record{Version: recordVersion, Started: env.Now, Command: commandLine(c.program, c.argv)}
 	if err := command.CheckExecutable(c.program); err != nil {
 		rec.RunError = describeStartError(c, err)
@@ -94,6 +94,9 @@ func runReconstruct(env *plugin.Env, c *config) *record {
 		return rec
 	}
 	env.OnTimeout(p.Kill)
+	if started != nil {
+		started(p.Pid())
+	}
 	res := p.Wait()
 	rec.Duration = res.Duration.Seconds()
 	rec.Exit = res.ExitCode

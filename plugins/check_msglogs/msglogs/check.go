@@ -104,11 +104,16 @@ type logResult struct {
 	counter  *counter
 	rep      logtail.Report
 	age      time.Duration
-	rotated  int        // rotated files beside it
-	notes    []string   // state recovered, rotation, caps
-	problems []note     // findings that raise the state
-	expects  []*tracker // --expect on this log
+	ahead    time.Duration // how far in the future it was modified (a wrong clock), beyond clockSkew
+	rotated  int           // rotated files beside it
+	notes    []string      // state recovered, rotation, caps
+	problems []note        // findings that raise the state
+	expects  []*tracker    // --expect on this log
 }
+
+// clockSkew is how far in the future a log's write time may be before it
+// is called wrong: clocks of NFS servers drift by seconds.
+const clockSkew = 5 * time.Minute
 
 type note struct {
 	status plugin.Status
@@ -213,14 +218,7 @@ func selectServices(env *plugin.Env, cfg *config, o *options, dirs map[string]st
 	return out, nil
 }
 
-func hasEntry(d *dirListing, name string) bool {
-	for _, e := range d.entries {
-		if e.Name() == name {
-			return true
-		}
-	}
-	return false
-}
+func hasEntry(d *dirListing, name string) bool { return d.present[name] }
 
 func hasState(env *plugin.Env, o *options, cfg *config, svc, path string) bool {
 	return state.Exists(o.StateDir, stateKey(env, cfg, svc, path))
@@ -255,7 +253,7 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		r.err = &dirError{path: dir, err: listing.err}
 		return r
 	}
-	r.rotated = len(listing.rotated(svc, false))
+	r.rotated = listing.rotatedCount(svc)
 	key := stateKey(env, cfg, svc, path)
 	env.Stage("waiting for the lock of state %s", filepath.Join(o.StateDir, key))
 	lock, err := state.LockFile(env.Context(), o.StateDir, key, deadline)
@@ -306,7 +304,7 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 	src := logtail.Source{Path: path, Rotated: func() ([]string, error) {
 		env.Stage("listing %s", dir)
 		d := listDir(dir)
-		return d.rotated(svc, true), d.err
+		return d.rotated(svc), d.err
 	}}
 	lineFunc := r.counter.line
 	if len(r.expects) > 0 {
@@ -322,6 +320,9 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 		return r
 	}
 	r.age = env.Now.Sub(rep.CurrentMTime)
+	if r.age < -clockSkew {
+		r.ahead = -r.age
+	}
 	if r.age < 0 {
 		r.age = 0
 	}
@@ -338,7 +339,7 @@ func checkLog(env *plugin.Env, cfg *config, o *options, svc, dir string, listing
 // yet and returns the line function that counts and watches for them.
 func expectLines(env *plugin.Env, r *logResult, src logtail.Source, listing *dirListing, maxBytes int64, deadline time.Time) logtail.LineFunc {
 	files := []string{src.Path}
-	rotated := listing.rotated(r.svc, true)
+	rotated := listing.rotated(r.svc)
 	for i := len(rotated) - 1; i >= 0; i-- {
 		files = append(files, rotated[i])
 	}
@@ -437,6 +438,11 @@ func evaluate(cfg *config, r *logResult) {
 		if s, text, _ := t.judge(cfg.expectStatus); s != plugin.OK {
 			r.problems = append(r.problems, note{s, text, false})
 		}
+	}
+	if stale := cfg.staleFor(r.svc); stale > 0 && r.ahead > 0 {
+		// A write time in the future says nothing about whether the
+		// server still writes: never count it as fresh.
+		r.problems = append(r.problems, note{plugin.WARNING, "log modified " + units.FormatAge(r.ahead.Round(time.Second)) + " in the future (clock?)", false})
 	}
 	if r.rep.Lost {
 		r.problems = append(r.problems, note{plugin.WARNING, "rotated log not found, unread lines lost", false})
@@ -596,7 +602,7 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 		case o.DirWarn > 0 && d.size > uint64(o.DirWarn):
 			s = plugin.WARNING
 		}
-		res.Add(s, "log directory %s holds %s in %d files", d.path, units.FormatBytes(d.size), len(d.entries))
+		res.Add(s, "log directory %s holds %s in %d files", d.path, units.FormatBytes(d.size), d.count)
 		if s != plugin.OK {
 			found = append(found, note{s, "log dir " + units.FormatBytes(d.size), false})
 		}
@@ -618,7 +624,7 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 		if d.err != nil {
 			continue
 		}
-		n := len(d.rotated(svc, false))
+		n := d.rotatedCount(svc)
 		s := plugin.OK
 		switch {
 		case o.RotCrit.Alerts(float64(n)):

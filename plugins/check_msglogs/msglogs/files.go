@@ -1,6 +1,8 @@
 package msglogs
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -125,7 +127,7 @@ func followServiceDirs(env *plugin.Env, dirs map[string]string, listings map[str
 			env.Stage("listing %s", sub)
 			l = listDir(sub)
 		}
-		if l.err != nil || !hasEntry(l, currentName(svc)) && len(l.rotated(svc, false)) == 0 {
+		if l.err != nil || !hasEntry(l, currentName(svc)) && l.rotatedCount(svc) == 0 {
 			continue
 		}
 		listings[sub] = l
@@ -135,88 +137,156 @@ func followServiceDirs(env *plugin.Env, dirs map[string]string, listings map[str
 
 // hasDir: the listing holds a directory (or a link to one) of that name.
 func hasDir(d *dirListing, name string) bool {
-	for _, e := range d.entries {
-		if e.Name() != name {
-			continue
-		}
-		if e.IsDir() {
-			return true
-		}
-		if e.Type()&os.ModeSymlink != 0 {
-			info, err := os.Stat(filepath.Join(d.path, name))
-			return err == nil && info.IsDir()
-		}
+	switch t, ok := d.currentType[name]; {
+	case !ok:
 		return false
+	case t.IsDir():
+		return true
+	case t&os.ModeSymlink != 0:
+		info, err := os.Stat(filepath.Join(d.path, name))
+		return err == nil && info.IsDir()
 	}
 	return false
 }
 
-// dirListing is one log directory, listed once per run.
+// dirListing is one log directory, listed once per run. It is read in
+// batches and keeps counts, not entries: a directory where an expiry job
+// stopped may hold 100,000 rotated files.
 type dirListing struct {
 	path    string
-	entries []os.DirEntry
 	err     error
-	size    uint64 // total of the regular files in it
+	size    uint64          // total of the regular files in it
+	count   int             // entries
+	present map[string]bool // which current logs (imap, mail.log_current, ...) it has
+	// currentType is the type of each current log's entry: a directory
+	// of the service's name may hold its logs (log/default/default).
+	currentType map[string]os.FileMode
+	nRot        map[string]int // rotated files per service, compressed ones too
+	newest      map[string][]rotatedItem
+}
+
+// keptRotated is how many of a service's newest readable rotated files a
+// listing keeps: the files a log may have been rotated into since the last
+// check. Beyond that many rotations between two checks, the older files
+// are counted, and their unread lines reported lost.
+const keptRotated = 100
+
+// listBatch is how many entries are read at a time.
+const listBatch = 1024
+
+// rotatedItem is a rotated file and its place in the order of rotation.
+type rotatedItem struct {
+	path  string
+	seq   int64
+	epoch int64
+	mtime int64
+}
+
+// olderThan orders rotated files oldest first: by sequence number for
+// service logs, by mtime for the MTA's.
+func (a rotatedItem) olderThan(b rotatedItem) bool {
+	if a.seq != b.seq {
+		return a.seq < b.seq
+	}
+	if a.epoch != b.epoch {
+		return a.epoch < b.epoch
+	}
+	if a.mtime != b.mtime {
+		return a.mtime < b.mtime
+	}
+	return a.path < b.path
 }
 
 func listDir(path string) *dirListing {
-	d := &dirListing{path: path}
-	d.entries, d.err = os.ReadDir(path)
-	for _, e := range d.entries {
-		if !e.Type().IsRegular() {
-			continue
+	d := &dirListing{path: path, present: map[string]bool{}, currentType: map[string]os.FileMode{}, nRot: map[string]int{}, newest: map[string][]rotatedItem{}}
+	f, err := os.Open(path)
+	if err != nil {
+		d.err = err
+		return d
+	}
+	defer f.Close()
+	for {
+		batch, err := f.ReadDir(listBatch)
+		for _, e := range batch {
+			d.add(e)
 		}
-		if info, err := e.Info(); err == nil {
-			d.size += uint64(info.Size())
+		if errors.Is(err, io.EOF) || err == nil && len(batch) == 0 {
+			break
 		}
+		if err != nil {
+			d.err = err
+			break
+		}
+	}
+	for svc := range d.newest {
+		d.trim(svc, keptRotated)
 	}
 	return d
 }
 
-// rotated lists a service's rotated files. readable excludes compressed
-// ones; the order is oldest first: by sequence number for service logs, by
-// mtime for the MTA's.
-func (d *dirListing) rotated(svc string, readableOnly bool) []string {
-	type item struct {
-		path  string
-		seq   int64
-		epoch int64
-		mtime int64
+// add counts one entry: its size, whether it is a current log, whose
+// rotated file it is.
+func (d *dirListing) add(e os.DirEntry) {
+	d.count++
+	name := e.Name()
+	var info os.FileInfo
+	if e.Type().IsRegular() {
+		if i, err := e.Info(); err == nil {
+			info = i
+			d.size += uint64(i.Size())
+		}
 	}
-	var items []item
-	for _, e := range d.entries {
-		name := e.Name()
+	for _, svc := range services {
+		if name == currentName(svc) {
+			d.present[name] = true
+			d.currentType[name] = e.Type()
+			continue
+		}
 		seq, epoch, compressed, ok := rotatedName(svc, name)
-		if !ok || name == mtaCurrent {
+		if !ok {
 			continue
 		}
-		if readableOnly && compressed {
+		d.nRot[svc]++
+		if compressed {
 			continue
 		}
-		it := item{path: filepath.Join(d.path, name)}
+		it := rotatedItem{path: filepath.Join(d.path, name)}
 		if svc == "mta" {
-			if info, err := e.Info(); err == nil {
+			if info == nil {
+				info, _ = e.Info()
+			}
+			if info != nil {
 				it.mtime = info.ModTime().UnixNano()
 			}
 		} else {
 			it.seq, _ = strconv.ParseInt(seq, 10, 64)
 			it.epoch, _ = strconv.ParseInt(epoch, 10, 64)
 		}
-		items = append(items, it)
+		d.newest[svc] = append(d.newest[svc], it)
+		if len(d.newest[svc]) >= 2*keptRotated {
+			d.trim(svc, keptRotated)
+		}
 	}
-	sort.Slice(items, func(i, j int) bool {
-		a, b := items[i], items[j]
-		if a.seq != b.seq {
-			return a.seq < b.seq
-		}
-		if a.epoch != b.epoch {
-			return a.epoch < b.epoch
-		}
-		if a.mtime != b.mtime {
-			return a.mtime < b.mtime
-		}
-		return a.path < b.path
-	})
+}
+
+// trim keeps a service's n newest rotated files, oldest first.
+func (d *dirListing) trim(svc string, n int) {
+	items := d.newest[svc]
+	sort.Slice(items, func(i, j int) bool { return items[i].olderThan(items[j]) })
+	if len(items) > n {
+		items = append([]rotatedItem(nil), items[len(items)-n:]...)
+	}
+	d.newest[svc] = items
+}
+
+// rotatedCount is how many rotated files a service has, compressed ones
+// too.
+func (d *dirListing) rotatedCount(svc string) int { return d.nRot[svc] }
+
+// rotated lists a service's newest readable rotated files (at most
+// keptRotated), oldest first.
+func (d *dirListing) rotated(svc string) []string {
+	items := d.newest[svc]
 	out := make([]string, len(items))
 	for i, it := range items {
 		out[i] = it.path

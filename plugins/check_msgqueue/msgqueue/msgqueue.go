@@ -142,8 +142,7 @@ func resolveQueue(env *plugin.Env, o *options) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	env.Stage("reading %s", l.TailorPath())
-	return queueDir("", l)
+	return queueDir("", l, func(s string) { env.Stage("%s", s) })
 }
 
 // addNamed adds the channels that options name but that have no directory:

@@ -24,7 +24,7 @@ func TestBrokenTailorIsAnError(t *testing.T) {
 		p := filepath.Join(l.Config, "imta_tailor")
 		os.Remove(p)
 		breakIt(p)
-		if _, _, err := queueDir("", l); err == nil || !strings.Contains(err.Error(), want) {
+		if _, _, err := queueDir("", l, nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("imta_tailor that %s: err %v", want, err)
 		}
 	}
@@ -32,7 +32,7 @@ func TestBrokenTailorIsAnError(t *testing.T) {
 	s := fixture.New(t)
 	l := layout.New(s.Base(), "")
 	os.Remove(filepath.Join(l.Config, "imta_tailor"))
-	if dir, _, err := queueDir("", l); err != nil || dir != l.Queue {
+	if dir, _, err := queueDir("", l, nil); err != nil || dir != l.Queue {
 		t.Errorf("no imta_tailor: %q, %v", dir, err)
 	}
 }

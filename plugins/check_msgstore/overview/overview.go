@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
+	"github.com/msgstore-plugins/msgstore/lib/units"
 )
 
 type options struct {
@@ -32,7 +33,9 @@ func Spec() plugin.Spec {
 		Name:    "check_msgstore",
 		Service: "MSGSTORE",
 		Description: "Runs every msgstore check (" + strings.Join(checkNames(), ", ") + ") in one process with " +
-			"their default options, or those given with --with, and reports the worst state. In a terminal it " +
+			"their default options, or those given with --with, and reports the worst state. The checks run at the same " +
+			"time, each with a deadline a tenth of the timeout (at most 3s) before it: a check that hangs is UNKNOWN, " +
+			"saying what it was doing, and the others report as usual. In a terminal it " +
 			"prints a table; for Nagios/NRPE one line with the worst state, one long-output line per check and " +
 			"the perfdata of all checks (labels prefixed with the check's name); --json for scripts.",
 		Examples: []string{
@@ -72,10 +75,7 @@ func run(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
 	}
-	var outs []outcome
-	for _, c := range selected {
-		outs = append(outs, runOne(env, o, c, with[c.name]))
-	}
+	outs := runAll(env, o, selected, with)
 	res := aggregate(outs)
 	switch format(o) {
 	case "json":
@@ -172,8 +172,76 @@ func parseWith(ws []string) (map[string][]string, error) {
 	return m, nil
 }
 
+// renderMargin is what the overview keeps of its timeout for itself: each
+// check must end that much earlier, so that the results of the others are
+// printed before the overall timeout.
+func renderMargin(timeout time.Duration) time.Duration {
+	return min(max(timeout/10, 100*time.Millisecond), 3*time.Second)
+}
+
+// runAll runs the checks at the same time, each with its own deadline
+// inside the overall timeout: one check that hangs (a dead NFS mount, a
+// FIFO where a file should be) is UNKNOWN naming where it hung, and the
+// others report as usual. A check blocked in a system call cannot be
+// interrupted: its goroutine is left behind and its result ignored. The
+// outcomes are in registry order, whatever order the checks end in.
+func runAll(env *plugin.Env, o *options, selected []check, with map[string][]string) []outcome {
+	deadline := env.Now.Add(env.Timeout - renderMargin(env.Timeout))
+	type finished struct {
+		i   int
+		out outcome
+	}
+	done := make(chan finished, len(selected)) // buffered: a late check never blocks
+	subs := make([]*plugin.Env, len(selected))
+	for i, c := range selected {
+		subs[i] = env.SubEnv(o.VerboseLevel(), deadline)
+		go func() { done <- finished{i, runOne(subs[i], o, c, with[c.name])} }()
+	}
+	outs := make([]outcome, len(selected))
+	ended := make([]bool, len(selected))
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	for left := len(selected); left > 0; left-- {
+		env.Stage("waiting for %s", strings.Join(pendingNames(selected, ended), ", "))
+		select {
+		case f := <-done:
+			outs[f.i], ended[f.i] = f.out, true
+			// Its result is reported: what it consumed may be saved.
+			env.CommitWith(subs[f.i])
+		case <-timer.C:
+			for i, c := range selected {
+				if !ended[i] {
+					outs[i] = timedOut(c, subs[i], deadline.Sub(env.Now))
+				}
+			}
+			return outs
+		}
+	}
+	return outs
+}
+
+func pendingNames(selected []check, ended []bool) []string {
+	var names []string
+	for i, c := range selected {
+		if !ended[i] {
+			names = append(names, c.name)
+		}
+	}
+	return names
+}
+
+// timedOut gives up on a check that did not end by its deadline: its
+// programs are killed and it is UNKNOWN, saying what it was doing.
+func timedOut(c check, sub *plugin.Env, budget time.Duration) outcome {
+	stage := sub.CurrentStage()
+	sub.Expire()
+	spec := c.spec()
+	return outcome{check: c, plugin: spec.Name, service: spec.Service, duration: budget,
+		result: &plugin.Result{Status: plugin.UNKNOWN, Summary: fmt.Sprintf("timed out after %s while %s", units.FormatAge(budget), stage)}}
+}
+
 // runOne parses the check's options (the common ones from the overview,
-// then --with) and runs it under the overview's watchdog.
+// then --with) and runs it with its own Env.
 func runOne(env *plugin.Env, o *options, c check, extra []string) outcome {
 	spec := c.spec()
 	out := outcome{check: c, plugin: spec.Name, service: spec.Service}
@@ -185,7 +253,7 @@ func runOne(env *plugin.Env, o *options, c check, extra []string) outcome {
 		return out
 	}
 	env.Stage("running %s", c.name)
-	out.result = plugin.RunCheck(spec, env.SubEnv(o.VerboseLevel()))
+	out.result = plugin.RunCheck(spec, env)
 	out.duration = time.Since(start)
 	return out
 }

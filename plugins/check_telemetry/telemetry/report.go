@@ -23,9 +23,10 @@ type finding struct {
 
 type reporter struct {
 	*run
-	res      *plugin.Result
-	findings []finding
-	sections []section // of each line of res.Lines
+	res       *plugin.Result
+	findings  []finding
+	sections  []section // of each line of res.Lines
+	uncounted int       // findings summed up in one line (captures not listed)
 }
 
 // section orders the OK lines of long output: what the sessions say first,
@@ -64,11 +65,12 @@ func (r *run) report() *plugin.Result {
 	for _, c := range caps {
 		rp.reportCapture(c, now)
 	}
+	rp.reportNotKept()
 	rp.reportStrays()
-	rp.reportTotals(caps, now)
+	rp.reportTotals(now)
 	rp.reportLatency()
-	rp.reportNotRead(caps)
-	rp.res.Summary = rp.summary(caps, now)
+	rp.reportNotRead()
+	rp.res.Summary = rp.summary(now)
 	rp.order()
 	return rp.res
 }
@@ -118,7 +120,7 @@ func (rp *reporter) reportOff() {
 	}
 	rp.note(secCaptures, "%s", text)
 	rp.reportStrays()
-	rp.res.AddPerf(rp.totalsPerf(nil, rp.env.Now)...)
+	rp.res.AddPerf(rp.totalsPerf(rp.env.Now)...)
 	if rp.res.Status == plugin.OK {
 		rp.res.Summary = "telemetry off"
 		return
@@ -133,16 +135,39 @@ func age(t, now time.Time) time.Duration {
 	return 0
 }
 
-func (rp *reporter) reportCapture(c *capture, now time.Time) {
-	o := rp.o
-	a := age(c.since(), now)
-	status, limit := plugin.OK, ""
+// ageStatus judges how long a capture has been on.
+func ageStatus(o *options, a time.Duration) (status plugin.Status, limit string) {
 	switch {
 	case o.MaxAgeCritical > 0 && a > o.MaxAgeCritical.D():
-		status, limit = plugin.CRITICAL, fmt.Sprintf(" (over --max-age-critical %s)", units.FormatAge(o.MaxAgeCritical.D()))
+		return plugin.CRITICAL, fmt.Sprintf(" (over --max-age-critical %s)", units.FormatAge(o.MaxAgeCritical.D()))
 	case o.MaxAge > 0 && a > o.MaxAge.D():
-		status, limit = plugin.WARNING, fmt.Sprintf(" (over --max-age %s)", units.FormatAge(o.MaxAge.D()))
+		return plugin.WARNING, fmt.Sprintf(" (over --max-age %s)", units.FormatAge(o.MaxAge.D()))
 	}
+	return plugin.OK, ""
+}
+
+// captureStatus is the worst state a capture's own lines will have, to
+// choose which captures get a line of their own.
+func (r *run) captureStatus(c *capture) plugin.Status {
+	st, _ := ageStatus(r.o, age(c.since(), r.env.Now))
+	if c.listErr != nil {
+		st = plugin.Worst(st, plugin.UNKNOWN)
+	}
+	if r.notWritable(c) {
+		st = plugin.Worst(st, plugin.WARNING)
+	}
+	return st
+}
+
+// notWritable: the server user cannot create session files in c.
+func (r *run) notWritable(c *capture) bool {
+	srv := r.serverAccount()
+	return srv != nil && c.hasOwner && !srv.canCreateIn(c.uid, c.gid, c.mode)
+}
+
+func (rp *reporter) reportCapture(c *capture, now time.Time) {
+	a := age(c.since(), now)
+	status, limit := ageStatus(rp.o, a)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: capturing for %s%s, ", c.name(), units.FormatAge(a), limit)
 	switch {
@@ -181,10 +206,10 @@ func (rp *reporter) reportCapture(c *capture, now time.Time) {
 // reportOwner warns when the server cannot create session files in the
 // capture: the admin believes tracing is on, and nothing is recorded.
 func (rp *reporter) reportOwner(c *capture) {
-	srv := rp.server
-	if srv == nil || !c.hasOwner || srv.canCreateIn(c.uid, c.gid, c.mode) {
+	if !rp.notWritable(c) {
 		return
 	}
+	srv := rp.server
 	who := userName(c.uid) + ":" + groupName(c.gid)
 	rp.add(secCaptures, plugin.WARNING,
 		fmt.Sprintf("%s not writable by %s (owned by %s)", c.name(), srv.name, userName(c.uid)),
@@ -214,6 +239,39 @@ func (rp *reporter) reportStrays() {
 	rp.note(secStrays, "%s: %s ignored (the server captures imap, pop and http only)", rp.scan.root, strings.Join(names, ", ")+more)
 }
 
+// reportNotKept sums up the captures that have no line of their own.
+func (rp *reporter) reportNotKept() {
+	set := rp.scan.set
+	n := set.droppedCount()
+	if n == 0 && rp.evictedUnreadable == 0 && rp.evictedUnparsable == 0 {
+		return
+	}
+	status := plugin.OK
+	var parts []string
+	for _, st := range []plugin.Status{plugin.CRITICAL, plugin.WARNING, plugin.UNKNOWN} {
+		if k := set.dropped[st]; k > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", k, strings.ToLower(st.String())))
+			status = plugin.Worst(status, st)
+		}
+	}
+	if rp.evictedUnreadable > 0 {
+		parts = append(parts, plural(rp.evictedUnreadable, "session file")+" unreadable")
+		status = plugin.Worst(status, plugin.UNKNOWN)
+	}
+	if rp.evictedUnparsable > 0 {
+		parts = append(parts, plural(rp.evictedUnparsable, "file")+" not in the session format")
+	}
+	text := fmt.Sprintf("... %d more captures not listed one by one (the %d listed are the worst and longest running)", n, len(rp.scan.captures))
+	if len(parts) > 0 {
+		text += ": " + strings.Join(parts, ", ")
+	}
+	rp.add(secTotals, status, fmt.Sprintf("%d more captures: %s", n, strings.Join(parts, ", ")), text)
+	// Line 1's "(+N more)" counts each of them, as if listed.
+	if bad := n - set.dropped[plugin.OK]; status != plugin.OK && bad > 1 {
+		rp.uncounted += bad - 1
+	}
+}
+
 // totals over all captures.
 type totals struct {
 	captures, users, files, unparsable int
@@ -221,23 +279,21 @@ type totals struct {
 	oldest                             time.Duration
 }
 
-func sum(caps []*capture, now time.Time) totals {
-	t := totals{captures: len(caps)}
-	users := map[string]bool{}
-	for _, c := range caps {
-		users[c.user] = true
-		t.files += c.files
-		t.bytes += c.bytes
-		t.unparsable += c.unparsable.n
-		t.oldest = max(t.oldest, age(c.since(), now))
+func (rp *reporter) sum(now time.Time) totals {
+	if rp.scan == nil {
+		return totals{}
 	}
-	t.users = len(users)
-	return t
+	t := rp.scan.totals
+	out := totals{captures: t.captures, users: len(t.users), files: t.files, bytes: t.bytes, unparsable: rp.unparsable}
+	if t.captures > 0 {
+		out.oldest = age(t.oldest.since, now)
+	}
+	return out
 }
 
-func (rp *reporter) reportTotals(caps []*capture, now time.Time) {
+func (rp *reporter) reportTotals(now time.Time) {
 	o := rp.o
-	t := sum(caps, now)
+	t := rp.sum(now)
 	if s := threshold.Evaluate(float64(t.users), o.Warning, o.Critical); s != plugin.OK {
 		rng := o.Warning
 		if s == plugin.CRITICAL {
@@ -255,12 +311,12 @@ func (rp *reporter) reportTotals(caps []*capture, now time.Time) {
 		rp.add(secTotals, plugin.WARNING, fmt.Sprintf("captures hold %s", units.FormatBytes(size)),
 			fmt.Sprintf("session files hold %s, over --max-size %s", units.FormatBytes(size), units.FormatBytes(uint64(o.MaxSize))))
 	}
-	rp.res.AddPerf(rp.totalsPerf(caps, now)...)
+	rp.res.AddPerf(rp.totalsPerf(now)...)
 }
 
-func (rp *reporter) totalsPerf(caps []*capture, now time.Time) []plugin.Perf {
+func (rp *reporter) totalsPerf(now time.Time) []plugin.Perf {
 	o := rp.o
-	t := sum(caps, now)
+	t := rp.sum(now)
 	bytes := plugin.NewPerf("bytes", float64(t.bytes), "B").Bounds(0, math.NaN())
 	bytes.Warn, bytes.Crit = sizeLimit(o.MaxSize), sizeLimit(o.MaxSizeCritical)
 	oldest := plugin.NewPerf("oldest_age", math.Round(t.oldest.Seconds()), "s").Bounds(0, math.NaN())
@@ -317,12 +373,8 @@ func (rp *reporter) reportLatency() {
 }
 
 // reportNotRead says when the figures cover only part of the sessions.
-func (rp *reporter) reportNotRead(caps []*capture) {
-	notRead, partial := 0, 0
-	for _, c := range caps {
-		notRead += c.notRead
-		partial += c.partial
-	}
+func (rp *reporter) reportNotRead() {
+	notRead, partial := rp.notRead, rp.partial
 	if rp.o.NoSessions {
 		rp.note(secNotes, "session files not read (--no-sessions)")
 		return
@@ -338,19 +390,19 @@ func (rp *reporter) reportNotRead(caps []*capture) {
 }
 
 // summary is line 1: the worst finding, or what is on.
-func (rp *reporter) summary(caps []*capture, now time.Time) string {
+func (rp *reporter) summary(now time.Time) string {
 	if rp.res.Status != plugin.OK {
 		return rp.problemSummary()
 	}
-	t := sum(caps, now)
-	oldest := caps[0]
+	t := rp.sum(now)
+	oldest := rp.scan.totals.oldest
 	var s string
-	if len(caps) == 1 {
-		s = fmt.Sprintf("telemetry on: %s for %s, %s, %s", oldest.name(), units.FormatAge(age(oldest.since(), now)),
+	if t.captures == 1 {
+		s = fmt.Sprintf("telemetry on: %s for %s, %s, %s", oldest.name, units.FormatAge(age(oldest.since, now)),
 			plural(oldest.files, "session"), units.FormatBytes(uint64(oldest.bytes)))
 	} else {
 		s = fmt.Sprintf("telemetry on: %s of %s, oldest %s for %s, %s", plural(t.captures, "capture"), plural(t.users, "user"),
-			oldest.name(), units.FormatAge(age(oldest.since(), now)), units.FormatBytes(uint64(t.bytes)))
+			oldest.name, units.FormatAge(age(oldest.since, now)), units.FormatBytes(uint64(t.bytes)))
 	}
 	for _, f := range rp.latencyShorts() {
 		s += "; " + f
@@ -372,7 +424,7 @@ func (rp *reporter) latencyShorts() []string {
 // other problems.
 func (rp *reporter) problemSummary() string {
 	var first string
-	others := 0
+	others := rp.uncounted
 	for _, f := range rp.findings {
 		if f.status == rp.res.Status && first == "" {
 			first = f.short

@@ -40,6 +40,7 @@ type capture struct {
 	unreadable fileList // could not be opened or read
 	notRead    int      // skipped by --max-sessions, --max-read or the time budget
 	partial    int      // read only in part
+	evicted    bool     // not kept for a line of its own (captureSet): counted in the totals only
 }
 
 // fileList counts files and keeps the first few names with their reason.
@@ -81,8 +82,9 @@ type sessionFile struct {
 // newest keeps the n most recent session files seen (a min-heap on mtime),
 // so that memory stays bounded however many files the captures hold.
 type newest struct {
-	n     int
-	files []sessionFile
+	n       int
+	files   []sessionFile
+	dropped int // files that fell out: not read
 }
 
 func (h *newest) Len() int           { return len(h.files) }
@@ -98,12 +100,14 @@ func (h *newest) Pop() any {
 // offer adds f and reports the file that fell out, if any.
 func (h *newest) offer(f sessionFile) (dropped *sessionFile) {
 	if h.n <= 0 {
+		h.dropped++
 		return &f
 	}
 	if len(h.files) < h.n {
 		heap.Push(h, f)
 		return nil
 	}
+	h.dropped++
 	if !f.mtime.After(h.files[0].mtime) {
 		return &f
 	}
@@ -123,16 +127,20 @@ func (h *newest) sorted() []sessionFile {
 // scanResult is everything found under BASE/data/telemetry.
 type scanResult struct {
 	root     string
-	missing  bool // no telemetry directory at all
-	captures []*capture
+	missing  bool       // no telemetry directory at all
+	captures []*capture // the most notable ones (captureSet), longest running first
+	totals   captureTotals
+	set      *captureSet
 	problems []plugin.Line // protocol directories that could not be read
 	strays   []string      // entries that are not protocol directories
 }
 
 // scan finds the captures and lists their session files, keeping the
-// newest maxSessions for reading.
-func scan(env *plugin.Env, root string, keep *newest) (*scanResult, error) {
-	r := &scanResult{root: root}
+// newest maxSessions for reading and the most notable captures, as judge
+// rates them, for reporting one by one.
+func scan(env *plugin.Env, root string, keep *newest, judge func(*capture) plugin.Status) (*scanResult, error) {
+	r := &scanResult{root: root, set: newCaptureSet(judge)}
+	defer func() { r.captures = r.set.captures() }()
 	env.Stage("reading %s", root)
 	fi, err := os.Stat(root)
 	switch {
@@ -181,24 +189,46 @@ func (r *scanResult) scanProtocol(env *plugin.Env, proto Protocol, keep *newest)
 	case !fi.IsDir():
 		return // a stray file where a protocol directory would be: nothing is captured
 	}
-	names, err := readDirNames(dir)
-	if err != nil {
-		r.problems = append(r.problems, plugin.Line{Status: plugin.UNKNOWN, Text: "cannot list " + dir + ": " + errtext.Reason(err)})
-		return
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	// Listed in batches, each capture counted and then kept or summed
+	// up: nothing here grows with the number of captures but the set of
+	// user hashes.
+	err = eachName(dir, func(name string) {
 		path := filepath.Join(dir, name)
 		env.Stage("reading %s", path)
 		// Follow a symlink as the server does when it creates files there.
 		cfi, err := os.Stat(path)
 		if err != nil || !cfi.IsDir() {
-			continue
+			return
 		}
 		c := &capture{proto: proto, user: name, path: path, dirMtime: cfi.ModTime(), mode: cfi.Mode()}
 		c.uid, c.gid, c.hasOwner = owner(cfi)
 		c.listErr = listSessions(env, c, keep)
-		r.captures = append(r.captures, c)
+		r.totals.add(c)
+		r.set.offer(c)
+	})
+	if err != nil {
+		r.problems = append(r.problems, plugin.Line{Status: plugin.UNKNOWN, Text: "cannot list " + dir + ": " + errtext.Reason(err)})
+	}
+}
+
+// eachName calls fn for every entry of dir, read listBatch at a time.
+func eachName(dir string, fn func(name string)) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	for {
+		names, err := d.Readdirnames(listBatch)
+		for _, n := range names {
+			fn(n)
+		}
+		if errors.Is(err, io.EOF) || err == nil && len(names) == 0 {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
 }
 

@@ -77,10 +77,15 @@ type run struct {
 	layout    *layout.Layout
 	server    *account
 	serverErr error
+	serverSet bool // server and serverErr are known (serverAccount)
 	scan      *scanResult
 	stats     map[Protocol]*protoStats
 	stopped   []string // why some session files were not read
 	readDone  int      // session files read
+	// Over every capture, kept for a line of its own or not.
+	notRead, partial, unparsable int
+	// Problems with the session files of captures not kept (evicted).
+	evictedUnreadable, evictedUnparsable int
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
@@ -96,33 +101,23 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		if r.server, err = resolveServerUser(o.ServerUser); err != nil {
 			return nil, plugin.Unknownf("%v", err)
 		}
+		r.serverSet = true
 	}
 	keep := &newest{n: o.MaxSessions}
 	if o.NoSessions {
 		keep.n = 0
 	}
-	if r.scan, err = scan(env, l.Telemetry, keep); err != nil {
+	if r.scan, err = scan(env, l.Telemetry, keep, r.captureStatus); err != nil {
 		return nil, err
 	}
-	if len(r.scan.captures) > 0 && r.server == nil {
-		env.Stage("reading %s", l.Config)
-		r.server, r.serverErr = ownerOf(l.Config)
-	}
+	r.notRead = keep.dropped
 	if !o.NoSessions {
-		if dropped := countNotRead(r.scan.captures); dropped > 0 {
+		if keep.dropped > 0 {
 			r.stopped = append(r.stopped, "--max-sessions "+strconv.Itoa(o.MaxSessions))
 		}
 		r.readSessions(keep.sorted())
 	}
 	return r.report(), nil
-}
-
-func countNotRead(cs []*capture) int {
-	n := 0
-	for _, c := range cs {
-		n += c.notRead
-	}
-	return n
 }
 
 // protoStats are the response times of one protocol's sessions.
@@ -198,6 +193,7 @@ func (r *run) readSessions(files []sessionFile) {
 
 func (r *run) stop(c *capture, why string) {
 	c.notRead++
+	r.notRead++
 	for _, s := range r.stopped {
 		if s == why {
 			return
@@ -213,7 +209,7 @@ func (r *run) readSession(p *Parser, f sessionFile, budget int64) int64 {
 	fh, err := openSession(path)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) { // a session removed meanwhile is simply gone
-			f.c.unreadable.add(f.name, errtext.Reason(err))
+			r.unreadableFile(f, errtext.Reason(err))
 		}
 		return 0
 	}
@@ -225,18 +221,30 @@ func (r *run) readSession(p *Parser, f sessionFile, budget int64) int64 {
 	case errors.Is(err, ErrEmpty):
 		f.c.empty++
 	case errors.As(err, &fe):
+		r.unparsable++
 		f.c.unparsable.add(f.name, fe.Reason)
+		if f.c.evicted {
+			r.evictedUnparsable++
+		}
 	case err != nil:
-		f.c.unreadable.add(f.name, errtext.Reason(err))
+		r.unreadableFile(f, errtext.Reason(err))
 	default:
 		r.readDone++
 		f.c.parsed++
 		if s.Truncated {
 			f.c.partial++
+			r.partial++
 		}
 		st.add(s, f.c.user, f.name)
 	}
 	return s.Bytes
+}
+
+func (r *run) unreadableFile(f sessionFile, reason string) {
+	f.c.unreadable.add(f.name, reason)
+	if f.c.evicted {
+		r.evictedUnreadable++
+	}
 }
 
 func (st *protoStats) add(s Session, user, file string) {
@@ -247,4 +255,15 @@ func (st *protoStats) add(s Session, user, file string) {
 	if s.Responses > 0 && (st.slowestFile == "" || s.Slowest.Seconds > st.slowest.Seconds) {
 		st.slowest, st.slowestUser, st.slowestFile = s.Slowest, user, file
 	}
+}
+
+// serverAccount is the user the server runs as: --server-user, else the
+// owner of BASE/config, looked up once, when the first capture is judged.
+func (r *run) serverAccount() *account {
+	if !r.serverSet {
+		r.serverSet = true
+		r.env.Stage("reading %s", r.layout.Config)
+		r.server, r.serverErr = ownerOf(r.layout.Config)
+	}
+	return r.server
 }
