@@ -169,7 +169,8 @@ func usageError(spec Spec, msg string) *Result {
 // fmtMissing is what fmt makes of a stray "%c" with no argument.
 var fmtMissing = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%!(.)\(MISSING\)`) })
 
-// oneLineError keeps the first line of a go-flags error. go-flags passes
+// oneLineError keeps the first line of a go-flags error, in the user's
+// words rather than Go's (userFlagError). go-flags passes
 // some messages through a format function a second time, so a '%' in the
 // user's value or in our error text comes out as "%!c(MISSING)": undo that.
 func oneLineError(err error) string {
@@ -177,7 +178,7 @@ func oneLineError(err error) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return s
+	return userFlagError(s)
 }
 
 // runWithWatchdog runs the check in its own goroutine and waits for it or

@@ -323,11 +323,11 @@ func TestOptionValuesCannotBecomeOptions(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-p", "-f"}, "expected argument for flag `-p, --partition', but got option `-f'"},
+		{[]string{"-p", "-f"}, "-p/--partition needs a value, but got `-f'"},
 		{[]string{"--partition=-f"}, "--partition \"-f\""},
 		{[]string{"-p", "Primary"}, "lowercase letters and digits"},
 		{[]string{"-p", "/store/primary"}, "not a path"},
-		{[]string{"--mailbox", "-f"}, "expected argument for flag `--mailbox'"},
+		{[]string{"--mailbox", "-f"}, "--mailbox needs a value"},
 		{[]string{"--mailbox=-e"}, "cannot start with '-'"},
 		{[]string{"--mailbox", "user/a\nb"}, "control characters"},
 		{[]string{"--mailbox", ""}, "must not be empty"},

@@ -246,7 +246,7 @@ func TestThresholdOptionErrors(t *testing.T) {
 	f := &fakeFS{}
 	for _, args := range [][]string{{"-w", "25"}, {"-w", "abc"}, {"-c", "101%"}, {"-W", "-5%"}, {"-K", "x"}, {"-w", "5XB"}} {
 		code, o := run(t, f, s, args...)
-		if code != 3 || !strings.HasPrefix(o.Line1, "MSGSTORE_DISK UNKNOWN - invalid argument for flag") || !strings.Contains(o.Line1, args[1]) {
+		if code != 3 || !strings.HasPrefix(o.Line1, "MSGSTORE_DISK UNKNOWN - "+args[0]) || !strings.Contains(o.Line1, args[1]) {
 			t.Errorf("%v: exit %d, %q", args, code, o.Line1)
 		}
 	}

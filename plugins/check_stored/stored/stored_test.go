@@ -402,7 +402,7 @@ func TestBadOptions(t *testing.T) {
 		{[]string{"--per-warning", "0"}, "--per-warning and --per-critical must be greater than 0"},
 		{[]string{"--init-critical", "0s"}, "--init-critical must be greater than 0"},
 		{[]string{"--process-name", " "}, "--process-name must not be empty"},
-		{[]string{"-w", "3"}, "unknown flag `w'"},
+		{[]string{"-w", "3"}, "unknown option -w"},
 	} {
 		out := run(t, append([]string{"-B", s.Base()}, c.args...)...)
 		out.Expect(t, "STORED", 3)
