@@ -24,8 +24,9 @@ NFPM        ?= $(BUILD)/tools/nfpm
 MKMAN       := $(GO) run ./tools/mkman -work build
 PKG_ARCH    ?= $(shell $(GO) env GOARCH)
 # Package versions must start with a digit and, for rpm, hold no dash:
-# v1.2.3 -> 1.2.3, v1.2.3-4-gabc -> 1.2.3.4.gabc, f8da5c9-dirty ->
-# 0.0.0.gitf8da5c9.dirty (a bare hash may start with a digit).
+# 1.2.3 -> 1.2.3, 1.2.3-4-gabc -> 1.2.3.4.gabc, 0.0.0-dev+f8da5c9 ->
+# 0.0.0.dev+f8da5c9 (VERSION comes from scripts/version.sh; a v prefix or
+# a bare hash given by hand are handled too).
 PKG_VERSION ?= $(shell echo '$(VERSION)' | sed -E 's/^v([0-9])/\1/; /^[0-9]+\.[0-9]+/!s/^/0.0.0.git/; s/-/./g')
 PKG_STAGE   := $(BUILD)/package
 

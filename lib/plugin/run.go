@@ -18,9 +18,42 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/units"
 )
 
-// Version is set at build time with
-// -ldflags "-X github.com/msgstore-plugins/msgstore/lib/plugin.Version=1.2.3".
-var Version = "dev"
+// Version and Commit are set at build time (the Makefile derives them with
+// scripts/version.sh and git rev-parse):
+// -ldflags "-X github.com/msgstore-plugins/msgstore/lib/plugin.Version=1.2.3
+// -X github.com/msgstore-plugins/msgstore/lib/plugin.Commit=abc1234".
+// Without Commit, the commit that `go build` recorded is used, if any.
+var (
+	Version = "dev"
+	Commit  = ""
+)
+
+// VersionLine is what -V prints: "check_x 1.0.0 (commit abc1234)".
+func VersionLine(name string) string {
+	c := Commit
+	if c == "" {
+		c = builtFromCommit()
+	}
+	if c == "" {
+		return name + " " + Version
+	}
+	return fmt.Sprintf("%s %s (commit %s)", name, Version, c)
+}
+
+// builtFromCommit is the short commit go build stamped into the binary
+// (a build from a git checkout without the Makefile).
+func builtFromCommit() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 7 {
+			return s.Value[:7]
+		}
+	}
+	return ""
+}
 
 // Spec describes a plugin binary.
 type Spec struct {
@@ -147,7 +180,7 @@ func parseAndRun(spec Spec, args []string, stderr io.Writer, getenv func(string)
 	}
 	common := spec.Options.CommonOptions()
 	if common.Version {
-		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("%s %s (msgstore plugins)", spec.Name, Version)}, nil
+		return &Result{Status: UNKNOWN, Summary: VersionLine(spec.Name)}, nil
 	}
 	if len(rest) > 0 {
 		return usageError(spec, fmt.Sprintf("unexpected argument %q: this plugin takes options only", rest[0])), &Env{}
@@ -243,7 +276,7 @@ func NewParser(spec Spec) *flags.Parser { return newParser(spec) }
 
 func helpText(spec Spec, p *flags.Parser) string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s %s (msgstore plugins)\n\n", spec.Name, Version)
+	fmt.Fprintf(&b, "%s, msgstore plugins\n\n", VersionLine(spec.Name))
 	p.WriteHelp(&b)
 	if len(spec.Examples) > 0 {
 		b.WriteString("\nExamples:\n")

@@ -116,7 +116,7 @@ func TestBinaryHelpAndVersion(t *testing.T) {
 		}
 	}
 	out = plugintest.Run(t, bin, nil, "-V")
-	if out.Code != 3 || out.Stdout != "check_msgstore_disk test (msgstore plugins)\n" {
+	if out.Code != 3 || !regexp.MustCompile(`^check_msgstore_disk test( \(commit [0-9a-f]{7}\))?\n$`).MatchString(out.Stdout) {
 		t.Fatalf("-V: %d %q", out.Code, out.Stdout)
 	}
 }
