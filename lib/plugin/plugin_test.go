@@ -257,3 +257,24 @@ func TestSanitizeAndTruncate(t *testing.T) {
 		t.Errorf("Truncate = %q", got)
 	}
 }
+
+// Nagios replaces ';' in plugin output with ':': line 1's text has none,
+// whatever the check wrote; the perfdata keeps its own ';' separators and
+// long output is left as written.
+func TestLine1HasNoSemicolon(t *testing.T) {
+	r := &Result{Status: WARNING, Summary: "ready; checkpoint 20s ago; file a;b",
+		Perf:  []Perf{NewPerf("x", 1, "").Bounds(0, 2)},
+		Lines: []Line{{Status: WARNING, Text: "item; with detail"}}}
+	out := Render("TEST", r)
+	line1, rest, _ := strings.Cut(out, "\n")
+	text, perf, _ := strings.Cut(line1, " | ")
+	if text != "TEST WARNING - ready - checkpoint 20s ago - file a,b" {
+		t.Errorf("line 1 text %q", text)
+	}
+	if perf != "x=1;;;0;2" {
+		t.Errorf("perfdata %q", perf)
+	}
+	if !strings.Contains(rest, "[WARNING] item; with detail") {
+		t.Errorf("long output changed: %q", rest)
+	}
+}

@@ -102,7 +102,7 @@ func TestBinaryUnreadable(t *testing.T) {
 
 	out := run("--core-dir", s.Path(cores))
 	out.Expect(t, "CORES", 1)
-	if out.Summary != "1 core: imapd (pid 4711, 3h ago, unreadable); 1 path unreadable" {
+	if out.Summary != "1 core: imapd (pid 4711, 3h ago, unreadable) - 1 path unreadable" {
 		t.Errorf("summary: %s", out.Summary)
 	}
 	out.Contains(t, "not readable (permission denied), not confirmed by its header",

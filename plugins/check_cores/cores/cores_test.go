@@ -368,7 +368,7 @@ func TestStates(t *testing.T) {
 			setup: twoCores,
 			args:  []string{"-d", "ROOT/" + cores, "-d", "ROOT/nowhere"},
 			code:  1,
-			line1: "CORES WARNING - 2 cores: imapd (pid 4711, 3h ago), stored (pid 28250, 2d ago); 1 path unreadable",
+			line1: "CORES WARNING - 2 cores: imapd (pid 4711, 3h ago), stored (pid 28250, 2d ago) - 1 path unreadable",
 			want:  []string{"[UNKNOWN] cannot search ", "/nowhere: does not exist"},
 		},
 		{

@@ -78,7 +78,7 @@ func summary(f *findings, problems []string, dirs int, o *options) string {
 	}
 	s := fmt.Sprintf("%s: %s", plural(len(f.cores), "core", "cores"), strings.Join(items, ", "))
 	if len(problems) > 0 {
-		s += fmt.Sprintf("; %s unreadable", plural(len(problems), "path", "paths"))
+		s += fmt.Sprintf(" - %s unreadable", plural(len(problems), "path", "paths"))
 	}
 	return s
 }

@@ -283,7 +283,8 @@ func (s summary) render(worst, countStatus plugin.Status) string {
 	if s.rate != "" {
 		parts = append(parts, s.rate)
 	}
-	return strings.Join(parts, "; ")
+	// " - ", not "; ": Nagios turns a ';' in line 1 into ':'.
+	return strings.Join(parts, " - ")
 }
 
 // nan leaves a perfdata min or max unset.

@@ -163,7 +163,7 @@ func TestNonZeroExit(t *testing.T) {
 	// Findings count even when the run failed, and the run is flagged.
 	out = run(t, s, "--reconstruct", printing(t, "Mailbox corrupted: user/a/INBOX\nfatal error", 1))
 	out.Expect(t, service, critical)
-	out.Contains(t, "1 damaged folder: user/a/INBOX; incomplete: exit status 1", "[UNKNOWN] incomplete check, more folders may be damaged")
+	out.Contains(t, "1 damaged folder: user/a/INBOX - incomplete: exit status 1", "[UNKNOWN] incomplete check, more folders may be damaged")
 	// ... also when the thresholds let the count pass: never OK.
 	out = run(t, s, "--reconstruct", printing(t, "Mailbox corrupted: user/a/INBOX\nfatal error", 1), "-c", "5")
 	out.Expect(t, service, unknown)

@@ -522,7 +522,7 @@ func summary(results []*logResult, dir []note) string {
 		for i, p := range parts {
 			texts[i] = p.text
 		}
-		return strings.Join(texts, "; ")
+		return strings.Join(texts, " - ") // no ';' in line 1: Nagios makes it ':'
 	}
 	var read int64
 	first := 0

@@ -324,7 +324,7 @@ func summary(res *plugin.Result, fss []*filesystem) string {
 	case res.Status == plugin.OK:
 		return fmt.Sprintf("%d filesystems OK, least free %s: %s", len(fss), worst.label(), describeSpace(worst.usage))
 	case worst != nil && worst.status == res.Status:
-		s = fmt.Sprintf("%s: %s, %s", worst.label(), describeSpace(worst.usage), strings.Join(worst.reasons, "; "))
+		s = fmt.Sprintf("%s: %s, %s", worst.label(), describeSpace(worst.usage), strings.Join(worst.reasons, ", "))
 	default:
 		// An unreachable target is the worst finding.
 		for _, l := range res.Lines {

@@ -115,7 +115,7 @@ func TestStates(t *testing.T) {
 		},
 		{
 			name: "store lock threshold", primary: usage(100, 0.5, 1000, 900), args: []string{"-c", "0%"}, code: 2,
-			line1: "MSGSTORE_DISK CRITICAL - primary: 512 MiB free (0.5%) of 100 GiB, below warning 25%; 99.5% used: stored has locked the partition (local.store.diskusagethreshold 99%), incoming mail waits in the MTA queues",
+			line1: "MSGSTORE_DISK CRITICAL - primary: 512 MiB free (0.5%) of 100 GiB, below warning 25%, 99.5% used: stored has locked the partition (local.store.diskusagethreshold 99%), incoming mail waits in the MTA queues",
 		},
 	}
 	for _, tc := range tests {

@@ -70,7 +70,7 @@ func TestHealthySample(t *testing.T) {
 	s := fixture.New(t)
 	out := check(t, s)
 	out.Expect(t, "TELEMETRY", 0)
-	if out.Summary != "telemetry on: imap/redb for 2h, 1 session, 574 B; imap response p95 0.236s max 0.236s" {
+	if out.Summary != "telemetry on: imap/redb for 2h, 1 session, 574 B - imap response p95 0.236s max 0.236s" {
 		t.Errorf("summary %q", out.Summary)
 	}
 	out.Contains(t, "[OK] imap/redb: capturing for 2h, 1 session file (574 B), newest 2h ago; "+s.Base()+"/data/telemetry/imap/redb\n",
@@ -182,7 +182,7 @@ func TestCaptureAge(t *testing.T) {
 				s.SetAge(telRel+"/pop/jdoe", 30*time.Minute)
 			},
 			code:    0,
-			summary: "telemetry on: 2 captures of 2 users, oldest imap/redb for 2h, 574 B; imap response p95 0.236s max 0.236s",
+			summary: "telemetry on: 2 captures of 2 users, oldest imap/redb for 2h, 574 B - imap response p95 0.236s max 0.236s",
 			lines:   []string{"[OK] pop/jdoe: capturing for 30m, no session recorded yet (is the userid right?)"},
 		},
 		{
@@ -203,7 +203,7 @@ func TestCaptureAge(t *testing.T) {
 			},
 			code: 0,
 			// A clock step must not make a capture look old.
-			summary: "telemetry on: imap/redb for 0s, 1 session, 574 B; imap response p95 0.236s max 0.236s",
+			summary: "telemetry on: imap/redb for 0s, 1 session, 574 B - imap response p95 0.236s max 0.236s",
 		},
 	}
 	for _, tc := range tests {
@@ -359,7 +359,7 @@ func TestSessionContents(t *testing.T) {
 		"imap: 11 responses in 2 sessions: server response max 2.75s (APPEND, user jdoe, session 1795890000.1), p95 2.75s",
 		"pop: 5 responses in 1 session: server response max 0.9s (PASS, user jdoe, session 1795890100.2)",
 		"http: 2 responses in 1 session: server response max 1.25s (POST, user jdoe, session 1795890200.3)",
-		"imap response p95 2.75s max 2.75s; pop response p95 0.9s max 0.9s; http response p95 1.25s max 1.25s")
+		"imap response p95 2.75s max 2.75s - pop response p95 0.9s max 0.9s - http response p95 1.25s max 1.25s")
 	perf(t, out, "imap_responses", 11) // 3 in the sample's session, 8 in jdoe's
 	perf(t, out, "imap_response_max", 2.75)
 	perf(t, out, "pop_response_p95", 0.9)

@@ -353,7 +353,7 @@ func (rp *reporter) summary(caps []*capture, now time.Time) string {
 			oldest.name(), units.FormatAge(age(oldest.since(), now)), units.FormatBytes(uint64(t.bytes)))
 	}
 	for _, f := range rp.latencyShorts() {
-		s += "; " + f
+		s += " - " + f // no ';' in line 1: Nagios makes it ':'
 	}
 	return s
 }
