@@ -63,6 +63,9 @@ type Spec struct {
 	Examples    []string // command lines shown at the end of --help
 	Timeout     int      // default timeout in seconds (DefaultTimeout if 0)
 	Options     Options  // pointer to the plugin's options struct
+	// OptionHelp replaces the description of options (by long name) with
+	// text known only at run time, e.g. a list of names.
+	OptionHelp map[string]string
 	// Check does the work. It never prints and never exits.
 	Check func(env *Env) (*Result, error)
 }
@@ -267,6 +270,11 @@ func newParser(spec Spec) *flags.Parser {
 	}
 	if o := p.FindOptionByLongName("timeout"); o != nil {
 		o.Default = []string{fmt.Sprint(timeout)}
+	}
+	for long, d := range spec.OptionHelp {
+		if o := p.FindOptionByLongName(long); o != nil {
+			o.Description = d
+		}
 	}
 	return p
 }
