@@ -124,6 +124,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		reportRate(env, res, &sum, o, dir, len(logs))
 	}
 	res.Summary = sum.render(res.Status, countStatus)
+	addVerbose(env, res, o, l, dir, logs)
 	return res, nil
 }
 

@@ -138,6 +138,7 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	}
 	predict(env, res, fss, &o.predictOptions, o.Critical.freeThreshold, lockAt)
 	res.Summary = summary(res, fss)
+	addVerbose(env, res, o, l, conf, parts, targets, fss, lockAt)
 	return res, nil
 }
 

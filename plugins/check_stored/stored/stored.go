@@ -135,6 +135,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		res.Add(f.status, "%s", f.text)
 	}
 	res.Summary = summarize(res.Status, findings, proc, readings)
+	addVerbose(env, res, o, l, readings)
 	return res, nil
 }
 
