@@ -71,12 +71,18 @@ func quoteLabel(label string) string {
 // infinite values and formats the numbers (C locale, no exponent); its
 // threshold order is min, max, warn, crit. Range strings then replace its
 // numeric warn and crit fields.
+//
+// A NaN or infinite value is written as U, the guidelines' "could not be
+// determined", without a unit (Icinga 2 reads units case-insensitively, and
+// "Us" would be microseconds): a label is then present in every run even
+// when its value is unknown, which graphs need.
 func (p Perf) String() string {
-	value := p.Value
-	if math.IsNaN(value) || math.IsInf(value, 0) {
-		value = 0
+	unknown := math.IsNaN(p.Value) || math.IsInf(p.Value, 0)
+	value, unit := p.Value, p.Unit
+	if unknown {
+		value, unit = 0, ""
 	}
-	d, err := nagiosplugin.NewPerfDatum(quoteLabel(p.Label), p.Unit, value, p.Min, p.Max, math.NaN(), math.NaN())
+	d, err := nagiosplugin.NewPerfDatum(quoteLabel(p.Label), unit, value, p.Min, p.Max, math.NaN(), math.NaN())
 	if err != nil {
 		d, _ = nagiosplugin.NewPerfDatum(quoteLabel(p.Label), "", value, p.Min, p.Max, math.NaN(), math.NaN())
 	}
@@ -87,8 +93,17 @@ func (p Perf) String() string {
 	n := len(fields)
 	fields[n-4] = perfRange(p.Warn)
 	fields[n-3] = perfRange(p.Crit)
+	if unknown {
+		// The label holds no '=' (quoteLabel): the value follows the last.
+		head := fields[0]
+		fields[0] = head[:strings.LastIndexByte(head, '=')+1] + "U"
+	}
 	return strings.Join(fields, ";")
 }
+
+// Unknown is the value of a perfdata item that could not be determined
+// this run (rendered as U).
+var Unknown = math.NaN()
 
 // perfRange keeps only characters that can occur in a range.
 func perfRange(r string) string {

@@ -226,7 +226,9 @@ func TestPerfString(t *testing.T) {
 		{Perf{Label: "a=b|c", Value: 0.000001, Min: nan, Max: nan}, "a_b_c=0.000001;;;;"},
 		{Perf{Label: "age", Value: 1e15, Unit: "s", Warn: "300", Crit: "900", Min: 0, Max: nan}, "age=1000000000000000s;300;900;0;"},
 		{Perf{Label: "bad unit", Value: 3, Unit: "files", Min: nan, Max: nan}, "'bad unit'=3;;;;"},
-		{Perf{Label: "nan", Value: nan, Min: nan, Max: nan}, "nan=0;;;;"},
+		{Perf{Label: "nan", Value: nan, Min: nan, Max: nan}, "nan=U;;;;"},
+		{NewPerf("newest_core_age", Unknown, "s").Bounds(0, nan), "newest_core_age=U;;;0;"},
+		{NewPerf("free pct", math.Inf(1), "%").Bounds(0, 100).Thresholds(rs("25:"), rs("10:")), "'free pct'=U;25:;10:;0;100"},
 	}
 	for _, tc := range tests {
 		if got := tc.p.String(); got != tc.want {
@@ -278,3 +280,7 @@ func TestLine1HasNoSemicolon(t *testing.T) {
 		t.Errorf("long output changed: %q", rest)
 	}
 }
+
+type rs string
+
+func (r rs) String() string { return string(r) }

@@ -6,6 +6,7 @@ package plugintest
 import (
 	"bytes"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,7 +130,9 @@ func (o *Output) parse() {
 	o.Perf = ParsePerf(o.PerfText)
 }
 
-var perfRE = regexp.MustCompile(`('(?:[^']|'')+'|[^ '=]+)=([-0-9.]+)([a-zA-Z%]*);([^; ]*);([^; ]*);([^; ]*);([^; ]*)`)
+// perfRE reads one item; a value of U (could not be determined) parses as
+// NaN.
+var perfRE = regexp.MustCompile(`('(?:[^']|'')+'|[^ '=]+)=([-0-9.]+|U)([a-zA-Z%]*);([^; ]*);([^; ]*);([^; ]*);([^; ]*)`)
 
 // ParsePerf parses a perfdata string into items by label.
 func ParsePerf(s string) map[string]Perf {
@@ -139,7 +142,10 @@ func ParsePerf(s string) map[string]Perf {
 		if strings.HasPrefix(label, "'") {
 			label = strings.ReplaceAll(label[1:len(label)-1], "''", "'")
 		}
-		v, _ := strconv.ParseFloat(f[2], 64)
+		v, err := strconv.ParseFloat(f[2], 64)
+		if err != nil {
+			v = math.NaN()
+		}
 		m[label] = Perf{Value: v, Unit: f[3], Warn: f[4], Crit: f[5], Min: f[6], Max: f[7]}
 	}
 	return m

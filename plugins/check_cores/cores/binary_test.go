@@ -29,7 +29,7 @@ func TestBinaryHealthy(t *testing.T) {
 	s := newServer(t)
 	out := binaryRun(t, s)
 	out.Expect(t, "CORES", 0)
-	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; cores_size=0B;;;0;" || len(out.Lines) != 0 {
+	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; newest_core_age=U;;;0; cores_size=0B;;;0;" || len(out.Lines) != 0 {
 		t.Errorf("output:\n%s", out.Stdout)
 	}
 }

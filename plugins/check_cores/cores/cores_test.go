@@ -94,7 +94,7 @@ func TestHealthySample(t *testing.T) {
 	out := s.run(t)
 	out.Expect(t, "CORES", 0)
 	// lib, sbin, config, data, proc, store, session, user, BASE, var/cores.
-	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; cores_size=0B;;;0;" {
+	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; newest_core_age=U;;;0; cores_size=0B;;;0;" {
 		t.Errorf("line 1: %s", out.Line1)
 	}
 	if len(out.Lines) != 0 {

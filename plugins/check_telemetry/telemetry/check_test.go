@@ -3,6 +3,7 @@ package telemetry_test
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -119,10 +120,13 @@ func TestTelemetryOff(t *testing.T) {
 			}
 			out.Contains(t, tc.line)
 			perf(t, out, "captures", 0)
-			perf(t, out, "oldest_age", 0)
-			if _, ok := out.Perf["imap_response_max"]; ok {
-				t.Errorf("response perfdata without sessions:\n%s", out.Stdout)
+			// The same labels as with a capture on, unknown (U) values.
+			for _, l := range []string{"oldest_age", "imap_response_max", "pop_response_p95", "http_response_max"} {
+				if p, ok := out.Perf[l]; !ok || !math.IsNaN(p.Value) {
+					t.Errorf("perfdata %s = %+v (present %v), want U:\n%s", l, p, ok, out.Stdout)
+				}
 			}
+			perf(t, out, "imap_responses", 0)
 		})
 	}
 }
@@ -527,7 +531,7 @@ func TestReadBudgets(t *testing.T) {
 	out = check(t, s, "--no-sessions")
 	out.Expect(t, "TELEMETRY", 0)
 	out.Contains(t, "session files not read (--no-sessions)", "2 session files")
-	if _, ok := out.Perf["imap_response_max"]; ok {
+	if p := out.Perf["imap_response_max"]; !math.IsNaN(p.Value) {
 		t.Errorf("response times with --no-sessions:\n%s", out.Stdout)
 	}
 }
