@@ -8,7 +8,8 @@
 #   make man        man pages into build/man (from the go-flags definitions)
 #   make icinga2    regenerate icinga2/*.conf from the plugins' options
 #   make nrpe       regenerate nrpe/msgstore.cfg
-#   make package    .deb and .rpm into dist/ (nfpm)
+#   make package    .deb and .rpm into dist/ (nfpm, built from source with
+#                   go install on first use: about 2 minutes once)
 #   make cross      every plugin for CROSS_PLATFORMS into build/cross/OS-ARCH/
 
 .PHONY: install install-man uninstall man icinga2 nrpe generated package cross stage-package
@@ -91,7 +92,13 @@ stage-package: build man
 	else echo "# msgstore plugins: Nagios command definitions" > $(PKG_STAGE)/nagios-commands.cfg; \
 		for p in $(PLUGINS); do [ -f plugins/$$p/commands.cfg ] && cat plugins/$$p/commands.cfg >> $(PKG_STAGE)/nagios-commands.cfg; done; true; fi
 	cp icinga2/msgstore-commands.conf $(PKG_STAGE)/msgstore-commands.conf
-	cp icinga2/msgstore-services.conf $(PKG_STAGE)/msgstore-services.conf.example
+	@# /usr/share/doc/msgstore-plugins: the READMEs (--help points to them),
+	@# the example Icinga 2 services and the Debian copyright file.
+	mkdir -p $(PKG_STAGE)/doc
+	cp README.md packaging/copyright $(PKG_STAGE)/doc/
+	cp icinga2/README.md $(PKG_STAGE)/doc/README.icinga2.md
+	cp icinga2/msgstore-services.conf $(PKG_STAGE)/doc/icinga2-services.conf.example
+	@for r in plugins/check_*/README.md; do p=$${r#plugins/}; cp $$r $(PKG_STAGE)/doc/README.$${p%/README.md}.md || exit 1; done
 	cp nrpe/msgstore.cfg $(PKG_STAGE)/deb/nrpe-msgstore.cfg
 	sed 's|/usr/lib/nagios/plugins|/usr/lib64/nagios/plugins|g' nrpe/msgstore.cfg > $(PKG_STAGE)/rpm/nrpe-msgstore.cfg
 

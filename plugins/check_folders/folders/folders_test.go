@@ -361,7 +361,7 @@ func TestSudo(t *testing.T) {
 	refusing := printing(t, "sudo: a password is required", 1)
 	out = run(t, s, "--sudo-user", "mailsrv", "--sudo-path", refusing)
 	out.Expect(t, service, unknown)
-	out.Contains(t, "sudo refused to run reconstruct (exit status 1): sudo: a password is required; see the sudoers rule in the README")
+	out.Contains(t, "sudo refused to run reconstruct (exit status 1): sudo: a password is required; see the sudoers rule in /usr/share/doc/msgstore-plugins/README.check_folders.md")
 }
 
 // stateFile is the one result file in the sample's state dir.
