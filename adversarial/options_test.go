@@ -44,6 +44,7 @@ func TestBadOptionValuesInUserWords(t *testing.T) {
 			bin := plugintest.Build(t, name)
 			help := plugintest.Run(t, bin, nil, "--help").Stdout
 			opts := valueOption.FindAllStringSubmatch(help, -1)
+			stateful := strings.Contains(help, "--state-dir=")
 			if len(opts) < 2 {
 				t.Fatalf("--help lists %d options with values:\n%s", len(opts), help)
 			}
@@ -54,6 +55,10 @@ func TestBadOptionValuesInUserWords(t *testing.T) {
 				args := []string{"-B", "/nonexistent/msgstore", "-t", "2", opt + "=x!2"}
 				if opt == "--base" || opt == "--timeout" {
 					args = []string{opt + "=x!2"}
+				}
+				// Never the system's default state directory.
+				if stateful && opt != "--state-dir" {
+					args = append(args, "--state-dir", t.TempDir())
 				}
 				out := plugintest.Run(t, bin, nil, args...)
 				if goWords.MatchString(out.Stdout) {

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 )
 
@@ -174,6 +176,36 @@ define host {
 			t.Errorf("example %q: output is not a plugin's line 1: %q", e.description, output)
 		}
 	}
+
+	// A new Store Error line: the log service, as shipped, goes HARD
+	// WARNING at the first check that reads it (a SOFT state would recover
+	// on the retry, which reads nothing new).
+	const logs = "Messaging Server logs"
+	if _, ok := seen[logs]; !ok {
+		t.Fatalf("no example service %q", logs)
+	}
+	if fi, err := os.Stat(systemStateDir); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != acct.uid {
+			msg := fmt.Sprintf("%s belongs to uid %d, not %s: the examples' msglogs cannot keep state here", systemStateDir, st.Uid, daemonUser)
+			if underCI() {
+				t.Fatal(msg)
+			}
+			t.Logf("not testing the HARD WARNING of %q: %s", logs, msg)
+			return
+		}
+	}
+	imap := filepath.Join(filepath.Dir(filepath.Dir(servers[0].base)), fixture.VarRel, "log", "imap")
+	f, err := os.OpenFile(imap, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "[%s] mailhost imapd[6747]: Store Error: user/joe: Mailbox has an invalid format, repair requested\n", time.Now().UTC().Format("02/Jan/2006:15:04:05 -0700"))
+	f.Close()
+	pollUntil(t, d, time.Minute, func() (bool, string) {
+		s := readStatus(statusPath)[logs]
+		return s != nil && s["current_state"] == "1" && s["state_type"] == "1",
+			fmt.Sprintf("%q to be HARD WARNING (state %s, type %s: %s)", logs, s["current_state"], s["state_type"], s["plugin_output"])
+	})
 }
 
 // keepSystemStateDir: the examples use the plugins' default --state-dir,
@@ -181,9 +213,11 @@ define host {
 // created it.
 func keepSystemStateDir(t testing.TB) {
 	t.Helper()
-	const dir = "/var/tmp/msgstore-plugins"
-	if _, err := os.Lstat(dir); err == nil {
+	if _, err := os.Lstat(systemStateDir); err == nil {
 		return
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	t.Cleanup(func() { os.RemoveAll(systemStateDir) })
 }
+
+// systemStateDir is the plugins' default --state-dir.
+const systemStateDir = "/var/tmp/msgstore-plugins"
