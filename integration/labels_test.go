@@ -22,9 +22,9 @@ const rrdNameLength = 19
 // later run) and requires the same perfdata labels in all four runs: a
 // graph keeps its lines whatever the state, and an unknown value is U.
 // Within one plugin the labels also differ in their first 19 characters,
-// except where a label carries a name the site chose (a partition, a
-// channel, a log service) or check_msgstore's check prefix: see
-// README.md, "Performance data".
+// except where a label carries a name the site chose (a partition, an
+// MTA channel) or check_msgstore's check prefix: see
+// README.md, "Output".
 func TestPerfdataLabelsAreStable(t *testing.T) {
 	names, bin := plugins(t)
 	ws := t.TempDir()
@@ -91,7 +91,7 @@ func TestPerfdataLabelsAreStable(t *testing.T) {
 
 // siteNamed: plugins whose labels start with a name the site chose.
 func siteNamed(plugin string) bool {
-	return plugin == "check_msgstore_disk" || plugin == "check_msgqueue" || plugin == "check_msglogs"
+	return plugin == "check_msgstore_disk" || plugin == "check_msgqueue"
 }
 
 func runPlugin(t *testing.T, bin string, args ...string) plugintest.Output {
