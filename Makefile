@@ -5,8 +5,12 @@
 #   make build   build the plugins into build/bin
 
 GO       ?= go
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -s -w -X github.com/msgstore-plugins/msgstore/lib/plugin.Version=$(VERSION)
+# VERSION is the release (1.0.0 on the commit tagged v1.0.0, see
+# scripts/version.sh), COMMIT the commit it was built from: -V prints both.
+VERSION  ?= $(shell scripts/version.sh)
+COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS  := -s -w -X github.com/msgstore-plugins/msgstore/lib/plugin.Version=$(VERSION) \
+	-X github.com/msgstore-plugins/msgstore/lib/plugin.Commit=$(COMMIT)
 PLUGINS  := $(sort $(patsubst plugins/%/main.go,%,$(wildcard plugins/check_*/main.go)))
 BUILD    := build
 BIN      := $(BUILD)/bin
@@ -17,7 +21,7 @@ BIN      := $(BUILD)/bin
 # plugins: go test -race needs cgo.
 NOCGO    := CGO_ENABLED=0
 
-.PHONY: all build test vet fmt-check unit demo deps clean fuzz commands commands-check
+.PHONY: all build test vet fmt-check unit demo deps clean fuzz commands commands-check version
 
 all: build
 
@@ -53,6 +57,10 @@ commands-check:
 	{ echo "nagios-commands.cfg is out of date: run make commands"; exit 1; }
 
 test: deps vet fmt-check commands-check unit
+
+# version prints what -V of a build from this tree says.
+version:
+	@echo "$(VERSION) (commit $(COMMIT))"
 
 demo: build
 	@scripts/demo.sh $(BIN)

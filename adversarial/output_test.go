@@ -30,7 +30,8 @@ const hostileShell = `evil|pipe\033[31mred\033]0;title\007\033[2J\011tab\015cr \
 // perfItem is one perfdata item: a label (quoted when it has odd
 // characters, a quote inside doubled), a number with an optional unit, and
 // up to four ';' fields.
-var perfItem = regexp.MustCompile(`^('(?:[^']|'')+'|[^' =]+)=(?:-?[0-9.]+|U)[a-zA-Z%]*(?:;[0-9.:~@+-]*){0,4}$`)
+// A value of U (could not be determined) has no unit.
+var perfItem = regexp.MustCompile(`^('(?:[^']|'')+'|[^' =]+)=(-?[0-9.]+[a-zA-Z%]*|U)(?:;[0-9.:~@+-]*){0,4}$`)
 
 // splitPerf splits perfdata at spaces outside quoted labels.
 func splitPerf(s string) []string {

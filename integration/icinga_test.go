@@ -44,24 +44,37 @@ object Zone "master" { endpoints = [ NodeName ] }
 object Endpoint "mail1.example.com" { }
 object Zone "mail1.example.com" { endpoints = [ "mail1.example.com" ]; parent = "master" }
 object Host "mail1.example.com" {
+	import "msgstore-host"
 	zone = "master"
 	check_command = "dummy"
 	vars.agent_endpoint = name
-	vars.msgstore_base = "/opt/sun/comms/messaging64"
+	vars.msg_svr_base = "/opt/sun/comms/messaging64"
 }
 object Host "mail2.example.com" {
+	import "msgstore-host"
 	zone = "master"
 	check_command = "dummy"
 	vars.agent_endpoint = "mail1.example.com"
-	vars.msgstore_base = "/opt/SUNWmsgsr"
-	vars.msgstore_skip = [ %q ]
+	vars.msg_svr_base = "/opt/SUNWmsgsr"
+	vars.msg_svr_skip = [ %q ]
+}
+object Host "mail3.example.com" {
+	import "msgstore-host"
+	zone = "master"
+	check_command = "dummy"
+	vars.agent_endpoint = "mail1.example.com"
+	vars.msg_svr_base = "/opt/SUNWmsgsr"
+	vars.msg_svr_checks = [ "msgstore", "msgstore_folders_refresh" ]
 }
 `, bin, commands, services, skipped))
+		// validateIcinga fails on any warning, "apply rule does not match
+		// anywhere" included.
 		out := validateIcinga(t, ws, cfg, defines)
-		// mail1 gets every service, mail2 all but the skipped one.
-		rules := strings.Count(gen["icinga2-services"], "\napply Service ")
-		if want := fmt.Sprintf("Instantiated %d Services.", 2*rules-1); rules == 0 || !strings.Contains(out, want) {
-			t.Errorf("icinga2 daemon -C: want %q (one apply rule per plugin):\n%s", want, out)
+		// mail1 gets every single check and the folders refresh, mail2 all
+		// but the skipped one, mail3 the overview and the refresh.
+		singles := len(names) - 1 + 1
+		if want := fmt.Sprintf("Instantiated %d Services.", 2*singles-1+2); !strings.Contains(out, want) {
+			t.Errorf("icinga2 daemon -C: want %q:\n%s", want, out)
 		}
 	})
 
@@ -302,6 +315,31 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 		b, err := os.ReadFile(filepath.Join(root, path))
 		if err != nil || string(b) != gen[format] {
 			t.Errorf("%s is not what the plugins' options generate: run `make generated` and commit it (%v)", path, err)
+		}
+	}
+}
+
+// TestIcingaHostVarsAreNotCommandVars: Icinga 2 resolves a CheckCommand's
+// $var$ from the service's vars, then the host's: a host variable of the
+// example services that had the name of a command's variable would reach
+// the plugin as an option (a host's list of checks to leave out became
+// check_msgstore --skip).
+func TestIcingaHostVarsAreNotCommandVars(t *testing.T) {
+	gen := generated(t)
+	commandVars := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\$([A-Za-z0-9_.]+)\$`).FindAllStringSubmatch(gen["icinga2"], -1) {
+		commandVars[m[1]] = true
+	}
+	if len(commandVars) == 0 {
+		t.Fatal("no $variable$ in the generated CheckCommands")
+	}
+	hostVars := regexp.MustCompile(`host\.vars\.([A-Za-z0-9_]+)`).FindAllStringSubmatch(gen["icinga2-services"], -1)
+	if len(hostVars) == 0 {
+		t.Fatal("the example services read no host variable")
+	}
+	for _, m := range hostVars {
+		if commandVars[m[1]] {
+			t.Errorf("host.vars.%s is also a CheckCommand variable: Icinga 2 would pass the host's value to the plugin", m[1])
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,10 +68,28 @@ func TestPackageInstalls(t *testing.T) {
 		t.Fatalf("dpkg -i %s: %v\n%s", debs[0], err, out)
 	}
 	conffiles, _ := os.ReadFile("/var/lib/dpkg/info/msgstore-plugins.conffiles")
-	for _, f := range []string{"/etc/nagios-plugins/config/msgstore.cfg", "/etc/icinga2/conf.d/msgstore-commands.conf", "/etc/nagios/nrpe.d/msgstore.cfg"} {
+	for _, f := range []string{"/etc/nagios-plugins/config/msgstore.cfg", "/etc/nagios/nrpe.d/msgstore.cfg"} {
 		if !strings.Contains(string(conffiles), f) {
 			t.Errorf("%s is not a conffile of the package: %q", f, conffiles)
 		}
+	}
+	// --help points to the READMEs (the sudoers rule of check_folders):
+	// they are installed, with the copyright file Debian requires.
+	doc := "/usr/share/doc/msgstore-plugins/"
+	for _, f := range []string{"copyright", "README.md", "README.icinga2.md", "README.check_folders.md", "icinga2-services.conf.example"} {
+		if fi, err := os.Stat(doc + f); err != nil || fi.Size() == 0 {
+			t.Errorf("the package does not install %s%s: %v", doc, f, err)
+		}
+	}
+	for _, n := range names {
+		if _, err := os.Stat(doc + "README." + n + ".md"); err != nil && exists(filepath.Join(root, "plugins", n, "README.md")) {
+			t.Errorf("the package does not install the README of %s: %v", n, err)
+		}
+	}
+	// Every Icinga 2 node with the package knows the CheckCommands
+	// through include <plugins-contrib>, as the ITL's own.
+	if exists(icingaBin) {
+		icingaKnowsInstalledCommands(t, ws, names)
 	}
 	s := fixture.New(t)
 	for _, n := range names {
@@ -153,4 +172,25 @@ func TestCrossBuild(t *testing.T) {
 			}
 		}
 	}
+}
+
+// icingaKnowsInstalledCommands validates a configuration that includes
+// only the ITL and <plugins-contrib> and uses every CheckCommand.
+func icingaKnowsInstalledCommands(t *testing.T, ws string, names []string) {
+	t.Helper()
+	acct := lookupDaemonUser(t)
+	var b strings.Builder
+	// The constants of Debian's constants.conf, which the ITL needs.
+	b.WriteString(`const PluginDir = "/usr/lib/nagios/plugins"
+const ManubulonPluginDir = "/usr/lib/nagios/plugins"
+const PluginContribDir = "/usr/lib/nagios/plugins"
+include <itl>
+include <plugins>
+include <plugins-contrib>
+`)
+	for _, n := range names {
+		fmt.Fprintf(&b, "object Host %q { check_command = %q }\n", n, icingaCommand(n))
+	}
+	cfg := writeFile(t, filepath.Join(ws, "installed-commands.conf"), b.String())
+	validateIcinga(t, ws, cfg, icingaDirs(t, acct, ws))
 }

@@ -8,7 +8,8 @@
 #   make man        man pages into build/man (from the go-flags definitions)
 #   make icinga2    regenerate icinga2/*.conf from the plugins' options
 #   make nrpe       regenerate nrpe/msgstore.cfg
-#   make package    .deb and .rpm into dist/ (nfpm)
+#   make package    .deb and .rpm into dist/ (nfpm, built from source with
+#                   go install on first use: about 2 minutes once)
 #   make cross      every plugin for CROSS_PLATFORMS into build/cross/OS-ARCH/
 
 .PHONY: install install-man uninstall man icinga2 nrpe generated package cross stage-package
@@ -24,8 +25,9 @@ NFPM        ?= $(BUILD)/tools/nfpm
 MKMAN       := $(GO) run ./tools/mkman -work build
 PKG_ARCH    ?= $(shell $(GO) env GOARCH)
 # Package versions must start with a digit and, for rpm, hold no dash:
-# v1.2.3 -> 1.2.3, v1.2.3-4-gabc -> 1.2.3.4.gabc, f8da5c9-dirty ->
-# 0.0.0.gitf8da5c9.dirty (a bare hash may start with a digit).
+# 1.2.3 -> 1.2.3, 1.2.3-4-gabc -> 1.2.3.4.gabc, 0.0.0-dev+f8da5c9 ->
+# 0.0.0.dev+f8da5c9 (VERSION comes from scripts/version.sh; a v prefix or
+# a bare hash given by hand are handled too).
 PKG_VERSION ?= $(shell echo '$(VERSION)' | sed -E 's/^v([0-9])/\1/; /^[0-9]+\.[0-9]+/!s/^/0.0.0.git/; s/-/./g')
 PKG_STAGE   := $(BUILD)/package
 
@@ -91,7 +93,13 @@ stage-package: build man
 		for p in $(PLUGINS); do [ -f plugins/$$p/commands.cfg ] && cat plugins/$$p/commands.cfg >> $(PKG_STAGE)/nagios-commands.cfg; done; true; fi
 	cp icinga2/msgstore-commands.conf $(PKG_STAGE)/msgstore-commands.conf
 	cp packaging/postinstall.sh $(PKG_STAGE)/postinstall.sh
-	cp icinga2/msgstore-services.conf $(PKG_STAGE)/msgstore-services.conf.example
+	@# /usr/share/doc/msgstore-plugins: the READMEs (--help points to them),
+	@# the example Icinga 2 services and the Debian copyright file.
+	mkdir -p $(PKG_STAGE)/doc
+	cp README.md packaging/copyright $(PKG_STAGE)/doc/
+	cp icinga2/README.md $(PKG_STAGE)/doc/README.icinga2.md
+	cp icinga2/msgstore-services.conf $(PKG_STAGE)/doc/icinga2-services.conf.example
+	@for r in plugins/check_*/README.md; do p=$${r#plugins/}; cp $$r $(PKG_STAGE)/doc/README.$${p%/README.md}.md || exit 1; done
 	cp nrpe/msgstore.cfg $(PKG_STAGE)/deb/nrpe-msgstore.cfg
 	sed 's|/usr/lib/nagios/plugins|/usr/lib64/nagios/plugins|g' nrpe/msgstore.cfg > $(PKG_STAGE)/rpm/nrpe-msgstore.cfg
 

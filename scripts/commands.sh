@@ -18,12 +18,54 @@ done
 # from plugins/*/commands.cfg; edit those).
 #
 # $USER1$ is the plugin directory (/usr/lib/nagios/plugins on Debian,
-# /usr/lib64/nagios/plugins on RHEL/SUSE). Each command is followed by a
-# commented example service. The plugins run on the Messaging Server host:
-# through NRPE (nrpe/msgstore.cfg) or an Icinga 2 agent (icinga2/).
+# /usr/lib64/nagios/plugins on RHEL/SUSE). Each command is followed by
+# commented example services.
+#
+# One argument layout for every command: msg-svr-base comes from the host's
+# custom variable _MSG_SVR_BASE (the macro $_HOSTMSG_SVR_BASE$; without it
+# the plugins look in the usual places), and $ARG1$ holds any further
+# options, as on the plugin's command line:
+#
+#   define host {
+#       use             generic-host
+#       host_name       mailhost
+#       address         192.0.2.10
+#       _MSG_SVR_BASE   /opt/sun/comms/messaging64
+#   }
+#   check_command   check_dblogs!--age-warning 1h --age-critical 6h
+#
+# The check_* commands run the plugins where Nagios runs: use them when
+# Nagios runs on the Messaging Server host. Otherwise NRPE runs them there:
+# the *_nrpe commands at the end query the commands of nrpe/msgstore.cfg.
 HEAD
 	for p in $order; do
 		printf '\n# ---- %s ----\n\n' "$p"
 		cat "plugins/$p/commands.cfg"
 	done
+	cat <<'NRPE'
+
+# ---- through NRPE ----
+
+# The plugins run on the Messaging Server host by its NRPE daemon, with the
+# commands of nrpe/msgstore.cfg (installed as /etc/nagios/nrpe.d/msgstore.cfg;
+# add -B and thresholds there: NRPE takes no arguments from the network).
+# -u: a timeout is UNKNOWN, not CRITICAL; -t 55: below Nagios' own 60 s.
+# $ARG1$: further check_nrpe options, e.g. -p 5666 or -2 (an NRPE 2 agent)
+NRPE
+	for p in $order; do
+		printf '\ndefine command {\n    command_name    %s_nrpe\n    command_line    $USER1$/check_nrpe -H $HOSTADDRESS$ -u -t 55 -c %s $ARG1$\n}\n' "$p" "$p"
+	done
+	printf '\n'
+	for p in $order; do
+		attempts="" interval=5
+		case $p in
+		# New log lines are consumed by the run that reads them: one
+		# attempt, or the retry (which reads nothing new) hides them.
+		check_msglogs) attempts='\n#     max_check_attempts      1\n#     is_volatile             1' ;;
+		check_msgstore) attempts='\n#     max_check_attempts      1' ;;
+		# reconstruct -r -n reads the whole store.
+		check_folders) interval=60 ;;
+		esac
+		printf '# define service {\n#     use                     generic-service\n#     host_name               mailhost\n#     service_description     %s via NRPE\n#     check_command           %s_nrpe\n#     check_interval          %s%b\n# }\n#\n' "$p" "$p" "$interval" "$attempts"
+	done | sed '$d'
 } >"$out"

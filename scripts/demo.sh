@@ -10,12 +10,17 @@ rm -rf "$ROOT"
 mkdir -p "$ROOT/state"
 healthy=$(go run ./tools/mksample -o "$ROOT/healthy") || exit 1
 broken=$(go run ./tools/mksample -o "$ROOT/broken" -broken) || exit 1
+# Paths relative to the repository, as the READMEs' examples write them;
+# check_folders needs an absolute reconstruct, so it (and check_msgstore,
+# which runs it) get "$PWD"/... .
+healthy=${healthy#"$PWD"/}
+broken=${broken#"$PWD"/}
 hroot=$(dirname "$(dirname "$healthy")")
 broot=$(dirname "$(dirname "$broken")")
-state=$(cd "$ROOT/state" && pwd)
+state=$ROOT/state
 
 run() {
-	echo "\$ $*"
+	echo "\$ $*" | sed "s|$PWD/|\"\$PWD\"/|g"
 	"$@"
 	echo "(exit $?)"
 	echo
@@ -70,8 +75,8 @@ run "$BIN/check_dblogs" -B "$healthy"
 run "$BIN/check_dblogs" -B "$broken"
 
 section "check_folders: Check User Folders (reconstruct -r -n)"
-run "$BIN/check_folders" -B "$healthy"
-run "$BIN/check_folders" -B "$broken"
+run "$BIN/check_folders" -B "$PWD/$healthy"
+run "$BIN/check_folders" -B "$PWD/$broken"
 
 section "check_cores: Check for Core Files"
 run "$BIN/check_cores" -B "$healthy" --core-dir "$hroot/var/cores"
@@ -82,9 +87,9 @@ run "$BIN/check_msgqueue" -B "$healthy" --state-dir "$state/healthy"
 run "$BIN/check_msgqueue" -B "$broken" --state-dir "$state/broken" --channel-warning ims-ms=50 --held-warning 0
 
 section "check_msgstore: the whole store at a glance"
-run "$BIN/check_msgstore" -B "$healthy" --state-dir "$state/healthy" --format table \
+run "$BIN/check_msgstore" -B "$PWD/$healthy" --state-dir "$state/healthy" --format table \
 	--with "cores=--core-dir $hroot/var/cores"
-run "$BIN/check_msgstore" -B "$broken" --state-dir "$state/broken" --format table \
+run "$BIN/check_msgstore" -B "$PWD/$broken" --state-dir "$state/broken" --format table \
 	--with "cores=--core-dir $broot/var/cores" --with "telemetry=--response-warning 2" \
 	--with "msgqueue=--channel-warning ims-ms=50 --held-warning 0"
 echo "(Nagios and NRPE get the same as one line with perfdata: --format=nagios; scripts: --json)"

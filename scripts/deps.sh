@@ -17,7 +17,20 @@ fi
 echo "deps: apt-get install$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# Daemons must not start on installation: the tests start their own.
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+# Daemons must not start on installation: the tests start their own. A
+# policy-rc.d the machine already has (a container's, an admin's) is put
+# back afterwards, not deleted.
+policy=${POLICY_RC_D:-/usr/sbin/policy-rc.d} # overridden by its test only
+saved=""
+if [ -e "$policy" ] || [ -L "$policy" ]; then
+	saved=$(mktemp "$policy.msgstore-deps.XXXXXX")
+	mv -f "$policy" "$saved"
+fi
+restore_policy() {
+	rm -f "$policy"
+	if [ -n "$saved" ]; then mv -f "$saved" "$policy"; fi
+}
+trap restore_policy EXIT
+trap 'exit 1' HUP INT TERM
+printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

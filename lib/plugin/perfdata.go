@@ -18,9 +18,6 @@ type Perf struct {
 	Unit       string
 	Warn, Crit string
 	Min, Max   float64
-	// Unknown renders the value as U, the guidelines' "could not be
-	// determined" (a NaN Value renders as 0).
-	Unknown bool
 }
 
 // NewPerf returns a perfdata item with no thresholds, min or max.
@@ -74,12 +71,18 @@ func quoteLabel(label string) string {
 // infinite values and formats the numbers (C locale, no exponent); its
 // threshold order is min, max, warn, crit. Range strings then replace its
 // numeric warn and crit fields.
+//
+// A NaN or infinite value is written as U, the guidelines' "could not be
+// determined", without a unit (Icinga 2 reads units case-insensitively, and
+// "Us" would be microseconds): a label is then present in every run even
+// when its value is unknown, which graphs need.
 func (p Perf) String() string {
-	value := p.Value
-	if math.IsNaN(value) || math.IsInf(value, 0) {
-		value = 0
+	unknown := math.IsNaN(p.Value) || math.IsInf(p.Value, 0)
+	value, unit := p.Value, p.Unit
+	if unknown {
+		value, unit = 0, ""
 	}
-	d, err := nagiosplugin.NewPerfDatum(quoteLabel(p.Label), p.Unit, value, p.Min, p.Max, math.NaN(), math.NaN())
+	d, err := nagiosplugin.NewPerfDatum(quoteLabel(p.Label), unit, value, p.Min, p.Max, math.NaN(), math.NaN())
 	if err != nil {
 		d, _ = nagiosplugin.NewPerfDatum(quoteLabel(p.Label), "", value, p.Min, p.Max, math.NaN(), math.NaN())
 	}
@@ -90,12 +93,17 @@ func (p Perf) String() string {
 	n := len(fields)
 	fields[n-4] = perfRange(p.Warn)
 	fields[n-3] = perfRange(p.Crit)
-	if p.Unknown {
+	if unknown {
+		// The value follows the label's last '=' (a quoted label may hold ';').
 		head := strings.Join(fields[:n-4], ";")
 		fields = append([]string{head[:strings.LastIndexByte(head, '=')+1] + "U"}, fields[n-4:]...)
 	}
 	return strings.Join(fields, ";")
 }
+
+// Unknown is the value of a perfdata item that could not be determined
+// this run (rendered as U).
+var Unknown = math.NaN()
 
 // perfRange keeps only characters that can occur in a range.
 func perfRange(r string) string {

@@ -74,18 +74,18 @@ func TestExecute(t *testing.T) {
 		{"critical", []string{"--value=11"}, 2, "TEST CRITICAL - value is 11", ""},
 		{"negative range with space", []string{"-w", "-10:-2", "-c", "~:0", "--value", "-5"}, 0, "TEST OK - value is -5 | value=-5;-10:-2;~:0;;", ""},
 		{"negative range outside", []string{"-w", "-10:-2", "-c", "~:0", "--value", "-1"}, 1, "TEST WARNING", ""},
-		{"bad range", []string{"-w", "2:1"}, 3, "TEST UNKNOWN - invalid argument for flag `-w, --warning'", "2:1"},
+		{"bad range", []string{"-w", "2:1"}, 3, "TEST UNKNOWN - -w/--warning: invalid range", "2:1"},
 		{"empty range", []string{"-w", ""}, 3, "TEST UNKNOWN - ", "empty range"},
 		{"nan range", []string{"-c", "nan"}, 3, "TEST UNKNOWN - ", "nan"},
 		{"at range", []string{"-c=@"}, 3, "TEST UNKNOWN - ", "invalid range"},
-		{"unknown option", []string{"--frobnicate"}, 3, "TEST UNKNOWN - unknown flag `frobnicate'", "--help"},
-		{"missing value", []string{"--value"}, 3, "TEST UNKNOWN - expected argument for flag", ""},
-		{"percent in value", []string{"--mode", "-5%"}, 3, "TEST UNKNOWN - expected argument for flag `--mode', but got option `-5%'", ""},
+		{"unknown option", []string{"--frobnicate"}, 3, "TEST UNKNOWN - unknown option --frobnicate", "--help"},
+		{"missing value", []string{"--value"}, 3, "TEST UNKNOWN - --value needs a value", ""},
+		{"percent in value", []string{"--mode", "-5%"}, 3, "TEST UNKNOWN - --mode needs a value, but got `-5%'", ""},
 		{"positional", []string{"foo"}, 3, "TEST UNKNOWN - unexpected argument \"foo\"", ""},
 		{"zero timeout", []string{"-t", "0"}, 3, "TEST UNKNOWN - --timeout must be greater than 0", ""},
-		{"bad timeout", []string{"-t", "soon"}, 3, "TEST UNKNOWN - invalid argument for flag `-t, --timeout'", ""},
-		{"version", []string{"-V"}, 3, "check_test dev (msgstore plugins)", ""},
-		{"help", []string{"--help"}, 3, "check_test dev (msgstore plugins)", "-t, --timeout=SECONDS"},
+		{"bad timeout", []string{"-t", "soon"}, 3, "TEST UNKNOWN - -t/--timeout: invalid duration", ""},
+		{"version", []string{"-V"}, 3, "check_test dev", ""},
+		{"help", []string{"--help"}, 3, "check_test dev, msgstore plugins", "-t, --timeout=SECONDS"},
 		{"failure", []string{"--mode", "fail"}, 2, "TEST CRITICAL - partition primary: /x is missing", ""},
 		{"panic", []string{"--mode", "panic"}, 3, "TEST UNKNOWN - internal error while exploding: assignment to entry in nil map", ""},
 		{"nil result", []string{"--mode", "nil"}, 3, "TEST UNKNOWN - internal error: the check returned no result", ""},
@@ -228,9 +228,10 @@ func TestPerfString(t *testing.T) {
 		{Perf{Label: "a=b|c", Value: 0.000001, Min: nan, Max: nan}, "a_b_c=0.000001;;;;"},
 		{Perf{Label: "age", Value: 1e15, Unit: "s", Warn: "300", Crit: "900", Min: 0, Max: nan}, "age=1000000000000000s;300;900;0;"},
 		{Perf{Label: "bad unit", Value: 3, Unit: "files", Min: nan, Max: nan}, "'bad unit'=3;;;;"},
-		{Perf{Label: "nan", Value: nan, Min: nan, Max: nan}, "nan=0;;;;"},
-		{Perf{Label: "never", Value: 0, Unit: "s", Warn: "93600", Min: 0, Max: nan, Unknown: true}, "never=U;93600;;0;"},
-		{Perf{Label: "a b", Value: 1, Min: nan, Max: nan, Unknown: true}, "'a b'=U;;;;"},
+		{Perf{Label: "nan", Value: nan, Min: nan, Max: nan}, "nan=U;;;;"},
+		{NewPerf("newest_core_age", Unknown, "s").Bounds(0, nan), "newest_core_age=U;;;0;"},
+		{NewPerf("free pct", math.Inf(1), "%").Bounds(0, 100).Thresholds(rs("25:"), rs("10:")), "'free pct'=U;25:;10:;0;100"},
+		{NewPerf("a;b", Unknown, "").Bounds(nan, nan), "'a;b'=U;;;;"},
 	}
 	for _, tc := range tests {
 		if got := tc.p.String(); got != tc.want {
@@ -261,3 +262,28 @@ func TestSanitizeAndTruncate(t *testing.T) {
 		t.Errorf("Truncate = %q", got)
 	}
 }
+
+// Nagios replaces ';' in plugin output with ':': line 1's text has none,
+// whatever the check wrote; the perfdata keeps its own ';' separators and
+// long output is left as written.
+func TestLine1HasNoSemicolon(t *testing.T) {
+	r := &Result{Status: WARNING, Summary: "ready; checkpoint 20s ago; file a;b",
+		Perf:  []Perf{NewPerf("x", 1, "").Bounds(0, 2)},
+		Lines: []Line{{Status: WARNING, Text: "item; with detail"}}}
+	out := Render("TEST", r)
+	line1, rest, _ := strings.Cut(out, "\n")
+	text, perf, _ := strings.Cut(line1, " | ")
+	if text != "TEST WARNING - ready - checkpoint 20s ago - file a,b" {
+		t.Errorf("line 1 text %q", text)
+	}
+	if perf != "x=1;;;0;2" {
+		t.Errorf("perfdata %q", perf)
+	}
+	if !strings.Contains(rest, "[WARNING] item; with detail") {
+		t.Errorf("long output changed: %q", rest)
+	}
+}
+
+type rs string
+
+func (r rs) String() string { return string(r) }

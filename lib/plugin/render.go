@@ -31,7 +31,7 @@ const (
 // lines are dropped from the end (and counted), perfdata items are dropped
 // whole, never cut.
 func Render(service string, r *Result) string {
-	head := fmt.Sprintf("%s %s - %s", service, r.Status, Truncate(oneLine(r.summary()), MaxSummaryBytes))
+	head := fmt.Sprintf("%s %s - %s", service, r.Status, Truncate(noSemicolons(oneLine(r.summary())), MaxSummaryBytes))
 	first, rest := splitPerf(perfItems(r.Perf), MaxLine1Bytes-len(head)-len(" | "))
 	var b strings.Builder
 	b.WriteString(head)
@@ -67,6 +67,17 @@ func Render(service string, r *Result) string {
 	}
 	b.WriteString(tail)
 	return b.String()
+}
+
+// noSemicolons keeps ';' out of line 1's text: Nagios replaces it with ':'
+// in what it records (status.dat), which turns "ready; checkpoint 20s ago"
+// into "ready: checkpoint 20s ago". The plugins write no ';' there; this is
+// the guarantee for text from elsewhere (file names, a child's output).
+func noSemicolons(s string) string {
+	if !strings.Contains(s, ";") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "; ", " - "), ";", ",")
 }
 
 // oneLine sanitises text from anywhere into a single printable line.

@@ -21,9 +21,42 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/units"
 )
 
-// Version is set at build time with
-// -ldflags "-X github.com/msgstore-plugins/msgstore/lib/plugin.Version=1.2.3".
-var Version = "dev"
+// Version and Commit are set at build time (the Makefile derives them with
+// scripts/version.sh and git rev-parse):
+// -ldflags "-X github.com/msgstore-plugins/msgstore/lib/plugin.Version=1.2.3
+// -X github.com/msgstore-plugins/msgstore/lib/plugin.Commit=abc1234".
+// Without Commit, the commit that `go build` recorded is used, if any.
+var (
+	Version = "dev"
+	Commit  = ""
+)
+
+// VersionLine is what -V prints: "check_x 1.0.0 (commit abc1234)".
+func VersionLine(name string) string {
+	c := Commit
+	if c == "" {
+		c = builtFromCommit()
+	}
+	if c == "" {
+		return name + " " + Version
+	}
+	return fmt.Sprintf("%s %s (commit %s)", name, Version, c)
+}
+
+// builtFromCommit is the short commit go build stamped into the binary
+// (a build from a git checkout without the Makefile).
+func builtFromCommit() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 7 {
+			return s.Value[:7]
+		}
+	}
+	return ""
+}
 
 // Spec describes a plugin binary.
 type Spec struct {
@@ -33,6 +66,9 @@ type Spec struct {
 	Examples    []string // command lines shown at the end of --help
 	Timeout     int      // default timeout in seconds (DefaultTimeout if 0)
 	Options     Options  // pointer to the plugin's options struct
+	// OptionHelp replaces the description of options (by long name) with
+	// text known only at run time, e.g. a list of names.
+	OptionHelp map[string]string
 	// Check does the work. It never prints and never exits.
 	Check func(env *Env) (*Result, error)
 }
@@ -215,7 +251,7 @@ func parseAndRun(spec Spec, args []string, interactive bool, stderr io.Writer, g
 	}
 	common := spec.Options.CommonOptions()
 	if common.Version {
-		return &Result{Status: UNKNOWN, Summary: fmt.Sprintf("%s %s (msgstore plugins)", spec.Name, Version)}, nil
+		return &Result{Status: UNKNOWN, Summary: VersionLine(spec.Name)}, nil
 	}
 	if len(rest) > 0 {
 		return usageError(spec, fmt.Sprintf("unexpected argument %q: this plugin takes options only", rest[0])), &Env{}
@@ -245,7 +281,8 @@ func usageError(spec Spec, msg string) *Result {
 // fmtMissing is what fmt makes of a stray "%c" with no argument.
 var fmtMissing = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%!(.)\(MISSING\)`) })
 
-// oneLineError keeps the first line of a go-flags error. go-flags passes
+// oneLineError keeps the first line of a go-flags error, in the user's
+// words rather than Go's (userFlagError). go-flags passes
 // some messages through a format function a second time, so a '%' in the
 // user's value or in our error text comes out as "%!c(MISSING)": undo that.
 func oneLineError(err error) string {
@@ -253,7 +290,7 @@ func oneLineError(err error) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return s
+	return userFlagError(s)
 }
 
 // runWithWatchdog runs the check in its own goroutine and waits for it,
@@ -352,6 +389,11 @@ func newParser(spec Spec) *flags.Parser {
 	if o := p.FindOptionByLongName("timeout"); o != nil {
 		o.Default = []string{fmt.Sprint(timeout)}
 	}
+	for long, d := range spec.OptionHelp {
+		if o := p.FindOptionByLongName(long); o != nil {
+			o.Description = d
+		}
+	}
 	return p
 }
 
@@ -360,7 +402,7 @@ func NewParser(spec Spec) *flags.Parser { return newParser(spec) }
 
 func helpText(spec Spec, p *flags.Parser) string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s %s (msgstore plugins)\n\n", spec.Name, Version)
+	fmt.Fprintf(&b, "%s, msgstore plugins\n\n", VersionLine(spec.Name))
 	p.WriteHelp(&b)
 	if len(spec.Examples) > 0 {
 		b.WriteString("\nExamples:\n")

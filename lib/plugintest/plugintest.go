@@ -130,6 +130,8 @@ func (o *Output) parse() {
 	o.Perf = ParsePerf(o.PerfText)
 }
 
+// perfRE reads one item; a value of U (could not be determined) parses as
+// NaN.
 var perfRE = regexp.MustCompile(`('(?:[^']|'')+'|[^ '=]+)=([-0-9.]+|U)([a-zA-Z%]*);([^; ]*);([^; ]*);([^; ]*);([^; ]*)`)
 
 // ParsePerf parses a perfdata string into items by label.
@@ -140,8 +142,8 @@ func ParsePerf(s string) map[string]Perf {
 		if strings.HasPrefix(label, "'") {
 			label = strings.ReplaceAll(label[1:len(label)-1], "''", "'")
 		}
-		v, _ := strconv.ParseFloat(f[2], 64)
-		if f[2] == "U" {
+		v, err := strconv.ParseFloat(f[2], 64)
+		if err != nil {
 			v = math.NaN()
 		}
 		m[label] = Perf{Value: v, Unit: f[3], Warn: f[4], Crit: f[5], Min: f[6], Max: f[7]}

@@ -88,8 +88,8 @@ func (r *Range) UnmarshalFlag(s string) error {
 
 // IsValidValue lets go-flags take a value that starts with a dash, so that
 // "-w -10:-2" works as well as "-w=-10:-2". It accepts everything: the
-// error then comes from UnmarshalFlag, which go-flags reports with the
-// option's name ("invalid argument for flag `-w, --warning'").
+// error then comes from UnmarshalFlag, which the plugin harness reports
+// with the option's name ("-w/--warning: invalid range ...").
 func (r *Range) IsValidValue(string) error { return nil }
 
 // MarshalFlag implements go-flags' Marshaler (used for defaults in --help).

@@ -99,7 +99,7 @@ func TestOverviewBadOptions(t *testing.T) {
 	// A bad option for one check is that check's UNKNOWN, not the whole run's.
 	out := plugintest.Run(t, bin, nil, "-B", s.Base(), "--check", "disk", "--with", "disk=-w nonsense")
 	out.Expect(t, "MSGSTORE", 3)
-	out.Contains(t, "[UNKNOWN] disk: check_msgstore_disk: invalid argument for flag `-w, --warning'")
+	out.Contains(t, "[UNKNOWN] disk: check_msgstore_disk: -w/--warning: ")
 }
 
 // startStandInStored runs stand-ins for the daemons of the sample server

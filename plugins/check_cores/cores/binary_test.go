@@ -29,7 +29,7 @@ func TestBinaryHealthy(t *testing.T) {
 	s := newServer(t)
 	out := binaryRun(t, s)
 	out.Expect(t, "CORES", 0)
-	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; cores_size=0B;;;0;" {
+	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; newest_core_age=U;;;0; cores_size=0B;;;0;" {
 		t.Errorf("output:\n%s", out.Stdout)
 	}
 	out.Contains(t, "[OK] cores looked for in "+s.Path(cores)+" (--core-dir, any core whatever its name); msg-svr-base and its lib")
@@ -117,7 +117,7 @@ func TestBinaryUnreadable(t *testing.T) {
 
 	out := run("--core-dir", s.Path(cores))
 	out.Expect(t, "CORES", 1)
-	if out.Summary != "1 core: imapd (pid 4711, 3h ago, unreadable); 1 path unreadable" {
+	if out.Summary != "1 core: imapd (pid 4711, 3h ago, unreadable) - 1 path unreadable" {
 		t.Errorf("summary: %s", out.Summary)
 	}
 	out.Contains(t, "not readable (permission denied), not confirmed by its header",

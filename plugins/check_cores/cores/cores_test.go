@@ -99,7 +99,7 @@ func TestHealthySample(t *testing.T) {
 	out := s.run(t)
 	out.Expect(t, "CORES", 0)
 	// lib, sbin, config, data, proc, store, session, user, BASE, var/cores.
-	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; cores_size=0B;;;0;" {
+	if out.Line1 != "CORES OK - no core files in 10 directories | cores=0;0;;0; newest_core_age=U;;;0; cores_size=0B;;;0;" {
 		t.Errorf("line 1: %s", out.Line1)
 	}
 	// One line says where cores were looked for, and why there.
@@ -377,7 +377,7 @@ func TestStates(t *testing.T) {
 			setup: twoCores,
 			args:  []string{"-d", "ROOT/" + cores, "-d", "ROOT/nowhere"},
 			code:  1,
-			line1: "CORES WARNING - 2 cores: imapd (pid 4711, 3h ago), stored (pid 28250, 2d ago); 1 path unreadable",
+			line1: "CORES WARNING - 2 cores: imapd (pid 4711, 3h ago), stored (pid 28250, 2d ago) - 1 path unreadable",
 			want:  []string{"[UNKNOWN] cannot search ", "/nowhere: does not exist"},
 		},
 		{

@@ -128,7 +128,7 @@ func summary(f *findings, problems []string, dirs int, o *options) string {
 	}
 	s := fmt.Sprintf("%s: %s", plural(len(f.cores), "core", "cores"), strings.Join(items, ", "))
 	if len(problems) > 0 {
-		s += fmt.Sprintf("; %s unreadable", plural(len(problems), "path", "paths"))
+		s += fmt.Sprintf(" - %s unreadable", plural(len(problems), "path", "paths"))
 	}
 	return s
 }
@@ -225,9 +225,13 @@ func addPerf(env *plugin.Env, res *plugin.Result, f *findings, o *options) {
 			newest = k.age
 		}
 	}
+	// Every run has the same labels, for graphs: with no core the age is
+	// unknown (U), not 0 (a core just now).
+	age := plugin.Unknown
 	if newest >= 0 {
-		res.AddPerf(plugin.NewPerf("newest_core_age", math.Round(newest.Seconds()), "s").Bounds(0, math.NaN()))
+		age = math.Round(newest.Seconds())
 	}
+	res.AddPerf(plugin.NewPerf("newest_core_age", age, "s").Bounds(0, math.NaN()))
 	res.AddPerf(plugin.NewPerf("cores_size", float64(total), "B").Bounds(0, math.NaN()))
 }
 

@@ -123,6 +123,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		reportRate(env, res, &sum, o, dir, len(logs))
 	}
 	res.Summary = sum.render(res.Status, countStatus)
+	addVerbose(env, res, o, l, dir, logs)
 	return res, nil
 }
 
@@ -282,7 +283,8 @@ func (s summary) render(worst, countStatus plugin.Status) string {
 	if s.rate != "" {
 		parts = append(parts, s.rate)
 	}
-	return strings.Join(parts, "; ")
+	// " - ", not "; ": Nagios turns a ';' in line 1 into ':'.
+	return strings.Join(parts, " - ")
 }
 
 // nan leaves a perfdata min or max unset.

@@ -131,12 +131,12 @@ func TestCounts(t *testing.T) {
 		want want
 	}{
 		{0, want{code: 3, line1: []string{"DBLOGS UNKNOWN - no database log files (log.NNNNNNNNNN) in ", "/mboxlist: wrong --base or --store-root, or database logging is off"}}},
-		{2, want{code: 0, line1: []string{"DBLOGS OK - 2 database logs: log.0000000041 .. log.0000000042, 20 MiB; oldest 10m old |"},
+		{2, want{code: 0, line1: []string{"DBLOGS OK - 2 database logs: log.0000000041 .. log.0000000042, 20 MiB - oldest 10m old |"},
 			out:  []string{"[OK] stored.ckp {age} old, stored.lcu {age} old"},
 			perf: map[string]string{"logs": "2;3;6", "bytes": "20971520;;", "oldest_age": "600;;"}}},
 		{3, want{code: 0, line1: []string{"DBLOGS OK - 3 database logs: log.0000000041 .. log.0000000043, 30 MiB"},
 			perf: map[string]string{"logs": "3;3;6", "bytes": "31457280"}}},
-		{4, want{code: 1, line1: []string{"DBLOGS WARNING - 4 database logs (warning above 3): log.0000000041 .. log.0000000044, 40 MiB; stored's checkpoints and log cleanup are current |"},
+		{4, want{code: 1, line1: []string{"DBLOGS WARNING - 4 database logs (warning above 3): log.0000000041 .. log.0000000044, 40 MiB - stored's checkpoints and log cleanup are current |"},
 			out:  []string{"[WARNING] 4 logs although stored.ckp {age} old and stored.lcu {age} old are current: stored is working, so the logs are still needed"},
 			perf: map[string]string{"logs": "4;3;6"}}},
 		{7, want{code: 2, line1: []string{"DBLOGS CRITICAL - 7 database logs (critical above 6): log.0000000041 .. log.0000000047, 70 MiB"},
@@ -166,13 +166,13 @@ func TestBuildUpExplained(t *testing.T) {
 		want  want
 	}{
 		{"log cleanup stopped", func(s *fixture.Server) { s.SetAge(lcu, 3*time.Hour) },
-			want{code: 2, line1: []string{"12 database logs (critical above 6): log.0000000041 .. log.0000000052, 120 MiB; stored.lcu 3h old: log cleanup has stopped |"},
+			want{code: 2, line1: []string{"12 database logs (critical above 6): log.0000000041 .. log.0000000052, 120 MiB - stored.lcu 3h old: log cleanup has stopped |"},
 				out: []string{"[CRITICAL] 12 logs and stored.lcu 3h old: log cleanup has stopped (stored.ckp {age} old; check_stored)"}}},
 		{"checkpointing stopped", func(s *fixture.Server) { s.SetAge(ckp, 40*time.Minute) },
-			want{code: 2, line1: []string{"; stored.ckp 40m old: checkpointing has stopped |"},
+			want{code: 2, line1: []string{" - stored.ckp 40m old: checkpointing has stopped |"},
 				out: []string{"so no log can be removed"}}},
 		{"both stopped", func(s *fixture.Server) { s.SetAge(ckp, 2*time.Hour); s.Remove(lcu) },
-			want{code: 2, line1: []string{"; stored.ckp 2h old, stored.lcu missing: stored is neither checkpointing nor cleaning up logs |"},
+			want{code: 2, line1: []string{" - stored.ckp 2h old, stored.lcu missing: stored is neither checkpointing nor cleaning up logs |"},
 				out: []string{"is stored running? (check_stored)"}}},
 		{"stamps in the future", func(s *fixture.Server) { s.SetAge(ckp, -time.Hour) },
 			want{code: 2, out: []string{"stored.ckp {age} in the future"}}},
@@ -209,7 +209,7 @@ func TestOptions(t *testing.T) {
 		want  want
 	}{
 		{"age warning", 2, 41, 2 * time.Hour, []string{"--age-warning", "1h"},
-			want{code: 1, line1: []string{"DBLOGS WARNING - 2 database logs: log.0000000041 .. log.0000000042, 20 MiB; oldest 2h old (warning 1h) |"},
+			want{code: 1, line1: []string{"DBLOGS WARNING - 2 database logs: log.0000000041 .. log.0000000042, 20 MiB - oldest 2h old (warning 1h) |"},
 				perf: map[string]string{"oldest_age": "7200;3600;"}}},
 		{"age critical", 2, 41, 2 * time.Hour, []string{"--age-warning", "1h", "--age-critical", "90m"},
 			want{code: 2, line1: []string{"oldest 2h old (critical 1h30m)"}, perf: map[string]string{"oldest_age": "7200;3600;5400"}}},
@@ -218,7 +218,7 @@ func TestOptions(t *testing.T) {
 		{"higher limits", 7, 41, 10 * time.Minute, []string{"-w", "8", "-c", "12"},
 			want{code: 0, perf: map[string]string{"logs": "7;8;12"}}},
 		{"count and age both alert", 7, 41, 2 * time.Hour, []string{"--age-warning", "1h"},
-			want{code: 2, line1: []string{"7 database logs (critical above 6): ", "; oldest 2h old (warning 1h) |"}}},
+			want{code: 2, line1: []string{"7 database logs (critical above 6): ", " - oldest 2h old (warning 1h) |"}}},
 		{"gaps in the sequence", 0, 0, 0, nil,
 			want{code: 0, line1: []string{"log.0000000041 .. log.0000000045 (2 missing in between)"}}},
 	}

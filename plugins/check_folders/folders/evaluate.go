@@ -131,7 +131,7 @@ func failure(rec *record) string {
 	case rec.Signal != "":
 		return fmt.Sprintf("reconstruct was killed by signal %s%s", rec.Signal, lastLine(last))
 	case rec.Exit != 0 && strings.HasPrefix(last, "sudo:"):
-		return fmt.Sprintf("sudo refused to run reconstruct (exit status %d): %s; see the sudoers rule in the README", rec.Exit, last)
+		return fmt.Sprintf("sudo refused to run reconstruct (exit status %d): %s; see the sudoers rule in /usr/share/doc/msgstore-plugins/README.check_folders.md", rec.Exit, last)
 	}
 	return fmt.Sprintf("reconstruct exited with status %d%s", rec.Exit, lastLine(last))
 }

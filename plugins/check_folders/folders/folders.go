@@ -49,7 +49,7 @@ type options struct {
 	Cached            bool            `long:"cached" description:"same as --mode=cached"`
 	MaxResultAge      units.Duration  `long:"max-result-age" value-name:"DURATION" default:"26h" description:"cached mode: WARNING when the saved result is older than this (a stale result is not health)"`
 	MaxResultAgeCrit  units.Duration  `long:"max-result-age-critical" value-name:"DURATION" default:"3d" description:"cached mode: CRITICAL when the saved result is older than this"`
-	SudoUser          string          `long:"sudo-user" value-name:"USER" description:"run reconstruct as USER through sudo -n -u USER (see README for the sudoers rule, which must match the exact arguments)"`
+	SudoUser          string          `long:"sudo-user" value-name:"USER" description:"run reconstruct as USER through sudo -n -u USER (the sudoers rule, which must match the exact arguments, is in /usr/share/doc/msgstore-plugins/README.check_folders.md)"`
 	SudoPath          string          `long:"sudo-path" value-name:"PATH" default:"/usr/bin/sudo" description:"sudo program for --sudo-user"`
 }
 

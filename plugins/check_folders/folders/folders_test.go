@@ -163,7 +163,7 @@ func TestNonZeroExit(t *testing.T) {
 	// Findings count even when the run failed, and the run is flagged.
 	out = run(t, s, "--reconstruct", printing(t, "Mailbox corrupted: user/a/INBOX\nfatal error", 1))
 	out.Expect(t, service, critical)
-	out.Contains(t, "1 damaged folder: user/a/INBOX; incomplete: exit status 1", "[UNKNOWN] incomplete check, more folders may be damaged")
+	out.Contains(t, "1 damaged folder: user/a/INBOX - incomplete: exit status 1", "[UNKNOWN] incomplete check, more folders may be damaged")
 	// ... also when the thresholds let the count pass: never OK.
 	out = run(t, s, "--reconstruct", printing(t, "Mailbox corrupted: user/a/INBOX\nfatal error", 1), "-c", "5")
 	out.Expect(t, service, unknown)
@@ -323,11 +323,11 @@ func TestOptionValuesCannotBecomeOptions(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-p", "-f"}, "expected argument for flag `-p, --partition', but got option `-f'"},
+		{[]string{"-p", "-f"}, "-p/--partition needs a value, but got `-f'"},
 		{[]string{"--partition=-f"}, "--partition \"-f\""},
 		{[]string{"-p", "Primary"}, "lowercase letters and digits"},
 		{[]string{"-p", "/store/primary"}, "not a path"},
-		{[]string{"--mailbox", "-f"}, "expected argument for flag `--mailbox'"},
+		{[]string{"--mailbox", "-f"}, "--mailbox needs a value"},
 		{[]string{"--mailbox=-e"}, "cannot start with '-'"},
 		{[]string{"--mailbox", "user/a\nb"}, "control characters"},
 		{[]string{"--mailbox", ""}, "must not be empty"},
@@ -361,7 +361,7 @@ func TestSudo(t *testing.T) {
 	refusing := printing(t, "sudo: a password is required", 1)
 	out = run(t, s, "--sudo-user", "mailsrv", "--sudo-path", refusing)
 	out.Expect(t, service, unknown)
-	out.Contains(t, "sudo refused to run reconstruct (exit status 1): sudo: a password is required; see the sudoers rule in the README")
+	out.Contains(t, "sudo refused to run reconstruct (exit status 1): sudo: a password is required; see the sudoers rule in /usr/share/doc/msgstore-plugins/README.check_folders.md")
 }
 
 // stateFile is the one result file in the sample's state dir.

@@ -100,7 +100,7 @@ func TestBinaryFirstRunGrowthAndSecondRun(t *testing.T) {
 	v.append("default", svcLine("stored[28250]", "General", "Error", "checkpoint failed"))
 	o = v.run()
 	o.Expect(t, "MSGLOGS", 2)
-	if !strings.HasPrefix(o.Summary, "imap: 1 critical, 2 error since last check; default: 1 error since last check") {
+	if !strings.HasPrefix(o.Summary, "imap: 1 critical, 2 error since last check - default: 1 error since last check") {
 		t.Fatalf("summary %q", o.Summary)
 	}
 	perfValue(t, o, "imap_critical", 1)

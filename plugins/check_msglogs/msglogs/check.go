@@ -563,8 +563,11 @@ func addPerf(res *plugin.Result, cfg *config, r *logResult) {
 		if i > 0 {
 			label = fmt.Sprintf("%s_%d", label, i+1)
 		}
-		p := plugin.NewPerf(label, t.age().Round(time.Second).Seconds(), "s").Bounds(0, nan())
-		p.Unknown = t.saved.Last.IsZero() // never seen
+		age := t.age().Round(time.Second).Seconds()
+		if t.saved.Last.IsZero() {
+			age = plugin.Unknown // never seen
+		}
+		p := plugin.NewPerf(label, age, "s").Bounds(0, nan())
 		limit := fmt.Sprint(int64(t.e.maxAge.Seconds()))
 		if cfg.expectStatus == plugin.CRITICAL {
 			p.Crit = limit
@@ -668,7 +671,7 @@ func summary(results []*logResult, dir []note, saving bool) string {
 		for i, p := range parts {
 			texts[i] = p.text
 		}
-		return strings.Join(texts, "; ")
+		return strings.Join(texts, " - ") // no ';' in line 1: Nagios makes it ':'
 	}
 	var read int64
 	first := 0

@@ -85,7 +85,7 @@ func TestBinaryUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"--channel-warning", "ims-ms"}, `invalid "ims-ms": expected CHANNEL=VALUE`},
-		{[]string{"--bogus"}, "unknown flag `bogus'"},
+		{[]string{"--bogus"}, "unknown option --bogus"},
 		{[]string{"-B", "/nonexistent/x"}, "msg-svr-base /nonexistent/x (from --base) does not exist"},
 		{[]string{"--queue-dir", "/nonexistent/q", "--no-growth"}, "cannot read the MTA queue /nonexistent/q (--queue-dir): does not exist"},
 	}

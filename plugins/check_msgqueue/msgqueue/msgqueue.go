@@ -208,7 +208,7 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 
 	text := channelText(env, c, age)
 	if len(reasons) > 0 {
-		text += " (" + strings.Join(reasons, "; ") + ")"
+		text += " (" + strings.Join(reasons, ", ") + ")"
 	}
 	res.Add(status, "%s", text)
 	msgs := plugin.NewPerf(c.Name+"_messages", float64(c.Messages), "").Bounds(0, math.NaN())

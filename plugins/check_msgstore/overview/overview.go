@@ -18,7 +18,7 @@ type options struct {
 	plugin.Common
 	StoreRoot string   `long:"store-root" value-name:"DIR" description:"store root passed to the checks that take one (default: BASE/data/store)"`
 	StateDir  string   `long:"state-dir" value-name:"DIR" description:"state directory passed to the checks that keep state (default: each check's own default)"`
-	Checks    []string `long:"check" value-name:"NAME" description:"run only these checks (repeatable or comma list); names: see below"`
+	Checks    []string `long:"check" value-name:"NAME" description:"run only these checks (repeatable or comma list)"`
 	Skip      []string `long:"skip" value-name:"NAME" description:"leave these checks out (repeatable or comma list)"`
 	With      []string `long:"with" value-name:"NAME=ARGS" description:"options for one check, as on its own command line, e.g. --with 'disk=-w 20% -c 10%' (repeatable)"`
 	Format    string   `long:"format" value-name:"FORMAT" default:"auto" choice:"auto" choice:"nagios" choice:"table" choice:"json" description:"output: nagios (line 1 + long output + perfdata), table (for people), json (for scripts); auto is table on a terminal, else nagios"`
@@ -45,7 +45,12 @@ func Spec() plugin.Spec {
 		},
 		Timeout: 30,
 		Options: o,
-		Check:   func(env *plugin.Env) (*plugin.Result, error) { return run(env, o) },
+		// The names come from the registry, which a struct tag cannot list.
+		OptionHelp: map[string]string{
+			"check": "run only these checks (repeatable or comma list): " + strings.Join(checkNames(), ", "),
+			"skip":  "leave these checks out (repeatable or comma list): " + strings.Join(checkNames(), ", "),
+		},
+		Check: func(env *plugin.Env) (*plugin.Result, error) { return run(env, o) },
 	}
 }
 

@@ -178,11 +178,9 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	if len(partial) > 0 {
 		// A view narrowed by an unreadable configuration is never OK.
 		res.Raise(plugin.WARNING)
-		res.Summary = strings.Join(partial, "; ") + "; " + res.Summary
+		res.Summary = strings.Join(partial, ", ") + " - " + res.Summary
 	}
-	if env.Verbose > 0 {
-		addSources(res, cfg, parts, lockAt, lockSource, queue, logs)
-	}
+	addVerbose(env, res, o, l, cfg, sources{parts: parts, lockAt: lockAt, lock: lockSource, queue: queue, logs: logs}, targets, fss)
 	return res, nil
 }
 
@@ -240,20 +238,6 @@ func queueDir(l *layout.Layout, cfg *layout.Configuration) string {
 }
 
 // addSources says, with -v, where each configured value came from.
-func addSources(res *plugin.Result, cfg *layout.Configuration, parts []layout.Partition, lockAt float64, lock layout.Setting, queue string, logs []layout.Setting) {
-	for _, n := range cfg.Notes() {
-		res.Add(plugin.OK, "%s", n)
-	}
-	for _, p := range parts {
-		res.Add(plugin.OK, "partition %s: %s (from %s)", p.Nick, p.Path, p.Source)
-	}
-	res.Add(plugin.OK, "lock threshold: %s%% (from %s)", strconv.FormatFloat(lockAt, 'f', -1, 64), lock.Source)
-	res.Add(plugin.OK, "queue: %s", queue)
-	for _, d := range logs {
-		res.Add(plugin.OK, "log directory: %s (%s from %s)", d.Value, d.Name, d.Source)
-	}
-}
-
 // lockThreshold is the used percentage at which stored locks a partition,
 // or 0 when stored does not check (local.store.checkdiskusage = no).
 func lockThreshold(o *options, cfg *layout.Configuration) (float64, layout.Setting, error) {
@@ -428,7 +412,7 @@ func summary(res *plugin.Result, fss []*filesystem) string {
 	case res.Status == plugin.OK:
 		return fmt.Sprintf("%d filesystems OK, least free %s: %s", len(fss), worst.label(), describeSpace(worst.usage))
 	case worst != nil && worst.status == res.Status:
-		s = fmt.Sprintf("%s: %s, %s", worst.label(), describeSpace(worst.usage), strings.Join(worst.reasons, "; "))
+		s = fmt.Sprintf("%s: %s, %s", worst.label(), describeSpace(worst.usage), strings.Join(worst.reasons, ", "))
 	default:
 		// An unreachable target is the worst finding.
 		for _, l := range res.Lines {

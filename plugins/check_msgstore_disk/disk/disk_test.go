@@ -116,7 +116,7 @@ func TestStates(t *testing.T) {
 		},
 		{
 			name: "store lock threshold", primary: usage(100, 0.5, 1000, 900), args: []string{"-c", "0%"}, code: 2,
-			line1: "MSGSTORE_DISK CRITICAL - primary: 512 MiB free (0.5%) of 100 GiB, below warning 25%; 99.5% used: stored has locked the partition (local.store.diskusagethreshold 99%), incoming mail waits in the MTA queues",
+			line1: "MSGSTORE_DISK CRITICAL - primary: 512 MiB free (0.5%) of 100 GiB, below warning 25%, 99.5% used: stored has locked the partition (local.store.diskusagethreshold 99%), incoming mail waits in the MTA queues",
 		},
 	}
 	for _, tc := range tests {
@@ -320,7 +320,7 @@ func TestThresholdOptionErrors(t *testing.T) {
 	f := &fakeFS{}
 	for _, args := range [][]string{{"-w", "25"}, {"-w", "abc"}, {"-c", "101%"}, {"-W", "-5%"}, {"-K", "x"}, {"-w", "5XB"}} {
 		code, o := run(t, f, s, args...)
-		if code != 3 || !strings.HasPrefix(o.Line1, "MSGSTORE_DISK UNKNOWN - invalid argument for flag") || !strings.Contains(o.Line1, args[1]) {
+		if code != 3 || !strings.HasPrefix(o.Line1, "MSGSTORE_DISK UNKNOWN - "+args[0]) || !strings.Contains(o.Line1, args[1]) {
 			t.Errorf("%v: exit %d, %q", args, code, o.Line1)
 		}
 	}

@@ -155,10 +155,10 @@ func reportPrediction(env *plugin.Env, res *plugin.Result, f *filesystem, h *tre
 	case po.PredictWarn > 0 && d < po.PredictWarn.D():
 		status = plugin.WARNING
 	}
-	text := fmt.Sprintf("%s full in %s at the current rate (%s; %s", f.label(), units.FormatAge(d), rate, first.what)
+	text := fmt.Sprintf("%s full in %s at the current rate (%s, %s", f.label(), units.FormatAge(d), rate, first.what)
 	if len(limits) > 1 {
 		if d2, ok := fit.TimeTo(limits[1].bytes); ok {
-			text += fmt.Sprintf("; %s in %s", limits[1].what, units.FormatAge(d2))
+			text += fmt.Sprintf(", %s in %s", limits[1].what, units.FormatAge(d2))
 		}
 	}
 	text += ")"

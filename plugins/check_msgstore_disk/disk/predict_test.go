@@ -76,7 +76,7 @@ func TestPredictTimeToCritical(t *testing.T) {
 	}
 	for _, want := range []string{
 		"[WARNING] primary full in ",
-		" at the current rate (+6 GiB/day; critical threshold 10% free; stored's lock at 99% used in ",
+		" at the current rate (+6 GiB/day, critical threshold 10% free, stored's lock at 99% used in ",
 		"cleanups left out, warning within 60d",
 	} {
 		if !strings.Contains(out, want) {
@@ -88,7 +88,7 @@ func TestPredictTimeToCritical(t *testing.T) {
 func TestPredictLockNearerThanCritical(t *testing.T) {
 	o := predictOpts(t, "-c", "0.5%", "--predict-crit", "30d")
 	res, out, _ := fill(t, o, 1000, 900, 6, 3, time.Hour)
-	if res.Status != plugin.CRITICAL || !strings.Contains(out, "(+6 GiB/day; stored's lock at 99% used; critical threshold 0.5% free in ") {
+	if res.Status != plugin.CRITICAL || !strings.Contains(out, "(+6 GiB/day, stored's lock at 99% used, critical threshold 0.5% free in ") {
 		t.Errorf("state %v:\n%s", res.Status, out)
 	}
 }
@@ -194,7 +194,7 @@ func TestPredictThroughTheCheck(t *testing.T) {
 	}
 	var out bytes.Buffer
 	code := plugin.Execute(newSpec(&options{}, p), []string{"-B", s.Base(), "--state-dir", dir, "--predict-warn", "7d", "--predict-crit", "2d", "-w", "5%"}, &out, &out, func(string) string { return "" })
-	if code != 1 || !strings.HasPrefix(out.String(), "MSGSTORE_DISK WARNING - primary+mboxlist+queue full in 5d at the current rate (+4 GiB/day; critical threshold 10% free; stored's lock at 99% used in 27d12h), warning within 7d | ") {
+	if code != 1 || !strings.HasPrefix(out.String(), "MSGSTORE_DISK WARNING - primary+mboxlist+queue full in 5d at the current rate (+4 GiB/day, critical threshold 10% free, stored's lock at 99% used in 27d12h), warning within 7d | ") {
 		t.Errorf("exit %d:\n%s", code, out.String())
 	}
 	if !strings.Contains(out.String(), "primary+mboxlist+queue_hours_to_full=120;168:;48:;0;") {

@@ -138,6 +138,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		res.Add(f.status, "%s", f.text)
 	}
 	res.Summary = summarize(res.Status, findings, proc, readings)
+	addVerbose(env, res, o, l, readings)
 	return res, nil
 }
 
@@ -150,7 +151,7 @@ func summarize(worst plugin.Status, findings []finding, proc processResult, read
 		for _, r := range readings {
 			parts = append(parts, fmt.Sprintf("%s %s ago", r.Stamp.Short, units.FormatAge(max(r.Age, 0))))
 		}
-		return parts[0] + "; " + strings.Join(parts[1:], ", ")
+		return parts[0] + " - " + strings.Join(parts[1:], ", ") // no ';' in line 1: Nagios makes it ':'
 	}
 	var first string
 	problems := 0

@@ -167,7 +167,7 @@ func TestProcessAndPidFile(t *testing.T) {
 		{"ready", func(t *testing.T, s *fixture.Server) []string {
 			startStored(t, s, "ready", 7*time.Hour)
 			return nil
-		}, want{code: 0, line1: []string{"stored running (pid ", "), ready; checkpoint {age} ago, log cleanup {age} ago, peruser write-out 25m ago"},
+		}, want{code: 0, line1: []string{"stored running (pid ", "), ready - checkpoint {age} ago, log cleanup {age} ago, peruser write-out 25m ago"},
 			out: []string{"[OK] stored running", "ready for 7h"}, perf: running}},
 		{"ready on a second line", func(t *testing.T, s *fixture.Server) []string {
 			pid := start(t, fakeStored).Process.Pid
@@ -402,7 +402,7 @@ func TestBadOptions(t *testing.T) {
 		{[]string{"--per-warning", "0"}, "--per-warning and --per-critical must be greater than 0"},
 		{[]string{"--init-critical", "0s"}, "--init-critical must be greater than 0"},
 		{[]string{"--process-name", " "}, "--process-name must not be empty"},
-		{[]string{"-w", "3"}, "unknown flag `w'"},
+		{[]string{"-w", "3"}, "unknown option -w"},
 	} {
 		out := run(t, append([]string{"-B", s.Base()}, c.args...)...)
 		out.Expect(t, "STORED", 3)

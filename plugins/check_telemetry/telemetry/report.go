@@ -121,6 +121,7 @@ func (rp *reporter) reportOff() {
 	rp.note(secCaptures, "%s", text)
 	rp.reportStrays()
 	rp.res.AddPerf(rp.totalsPerf(rp.env.Now)...)
+	rp.res.AddPerf(rp.latencyPerf()...)
 	if rp.res.Status == plugin.OK {
 		rp.res.Summary = "telemetry off"
 		return
@@ -319,7 +320,11 @@ func (rp *reporter) totalsPerf(now time.Time) []plugin.Perf {
 	t := rp.sum(now)
 	bytes := plugin.NewPerf("bytes", float64(t.bytes), "B").Bounds(0, math.NaN())
 	bytes.Warn, bytes.Crit = sizeLimit(o.MaxSize), sizeLimit(o.MaxSizeCritical)
-	oldest := plugin.NewPerf("oldest_age", math.Round(t.oldest.Seconds()), "s").Bounds(0, math.NaN())
+	oldestAge := math.Round(t.oldest.Seconds())
+	if t.captures == 0 {
+		oldestAge = plugin.Unknown // no capture has an age; 0 would be one just started
+	}
+	oldest := plugin.NewPerf("oldest_age", oldestAge, "s").Bounds(0, math.NaN())
 	oldest.Warn, oldest.Crit = ageLimit(o.MaxAge), ageLimit(o.MaxAgeCritical)
 	return []plugin.Perf{
 		plugin.NewPerf("captures", float64(t.captures), "").Bounds(0, math.NaN()),
@@ -364,12 +369,28 @@ func (rp *reporter) reportLatency() {
 		if rp.env.Verbose > 0 {
 			rp.note(secLatency, "%s commands: %s", p, commandSummary(st.commands))
 		}
-		rp.res.AddPerf(
+	}
+	rp.res.AddPerf(rp.latencyPerf()...)
+}
+
+// latencyPerf is the response times of every protocol, in every run
+// (graphs want the same labels each time): U when no session of the
+// protocol was read, as when no capture is on.
+func (rp *reporter) latencyPerf() []plugin.Perf {
+	o := rp.o
+	var out []plugin.Perf
+	for _, p := range Protocols {
+		p95, mx, n := plugin.Unknown, plugin.Unknown, 0.0
+		if st := rp.stats[p]; st != nil && st.lat.Count() > 0 {
+			p95, mx, n = round3(st.lat.Quantile(0.95)), round3(st.lat.Max()), float64(st.lat.Count())
+		}
+		out = append(out,
 			plugin.NewPerf(string(p)+"_response_max", mx, "s").Bounds(0, math.NaN()).Thresholds(o.ResponseMaxWarning, o.ResponseMaxCritical),
 			plugin.NewPerf(string(p)+"_response_p95", p95, "s").Bounds(0, math.NaN()).Thresholds(o.ResponseWarning, o.ResponseCritical),
-			plugin.NewPerf(string(p)+"_responses", float64(st.lat.Count()), "").Bounds(0, math.NaN()),
+			plugin.NewPerf(string(p)+"_responses", n, "").Bounds(0, math.NaN()),
 		)
 	}
+	return out
 }
 
 // reportNotRead says when the figures cover only part of the sessions.
@@ -405,7 +426,7 @@ func (rp *reporter) summary(now time.Time) string {
 			oldest.name, units.FormatAge(age(oldest.since, now)), units.FormatBytes(uint64(t.bytes)))
 	}
 	for _, f := range rp.latencyShorts() {
-		s += "; " + f
+		s += " - " + f // no ';' in line 1: Nagios makes it ':'
 	}
 	return s
 }

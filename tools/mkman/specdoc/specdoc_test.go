@@ -102,3 +102,30 @@ func TestManPage(t *testing.T) {
 		}
 	}
 }
+
+func TestIcinga2Services(t *testing.T) {
+	msglogs := testSpec()
+	msglogs.Name = "check_msglogs"
+	overview := testSpec()
+	overview.Name = "check_msgstore"
+	var b bytes.Buffer
+	WriteIcinga2Services(&b, []plugin.Spec{testSpec(), msglogs, overview})
+	out := b.String()
+	for _, want := range []string{
+		`template Host "msgstore-host" {`,
+		// every single check and the folders refresh, not the overview
+		`vars.msg_svr_checks = [ "msgstore_example", "msgstore_msglogs", "msgstore_folders_refresh" ]`,
+		"apply Service for (svc in host.vars.msg_svr_checks) {",
+		"if (svc == \"msgstore_msglogs\") {\n\t\tmax_check_attempts = 1\n\t\tvolatile = true\n\t}",
+		"if (svc == \"msgstore\") {\n\t\tmax_check_attempts = 1\n",
+		`vars[check_command + "_base"] = host.vars.msg_svr_base`,
+		"ignore where svc in host.vars.msg_svr_skip",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("services lack %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "host.vars.msgstore_") {
+		t.Errorf("a host variable named like a CheckCommand variable:\n%s", out)
+	}
+}
