@@ -73,8 +73,10 @@ func readmeExamples(t *testing.T, path string) []docExample {
 
 // demoTree lays out what `make demo` leaves in the repository, under ws:
 // build/bin with the plugins, build/demo/healthy and build/demo/broken
-// sample servers (the healthy one with a live stand-in stored, as
-// scripts/demo.sh starts) and build/demo/state.
+// sample servers with stand-in daemons running from their BASE/lib as
+// scripts/demo.sh starts them (the healthy one all its msg.conf expects,
+// imapd twice, and its pid file naming its stand-in stored; the broken one
+// without imapd and watcher), and build/demo/state.
 func demoTree(t *testing.T, ws, bin string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Join(ws, "build", "demo", "state"), 0o755); err != nil {
@@ -97,29 +99,14 @@ func demoTree(t *testing.T, ws, bin string) {
 			t.Fatal(err)
 		}
 		if name == "healthy" {
-			liveStored(t, s)
+			pids := plugintest.StartDaemons(t, s.Base(), "stored", "enpd", "imapd", "imapd", "popd", "mshttpd", "imsched",
+				"dispatcher", "job_controller", "tcp_smtp_server", "watcher")
+			s.Write(fixture.BaseRel+"/data/proc/store", fmt.Sprintf("%d ready\n", pids["stored"][0]), 7*time.Hour)
+		} else {
+			plugintest.StartDaemons(t, s.Base(), "stored", "enpd", "popd", "mshttpd", "imsched", "dispatcher",
+				"job_controller", "tcp_smtp_server")
 		}
 	}
-}
-
-// liveStored starts a copy of sleep named stored and writes its pid to
-// the pid file, 7 hours old, as scripts/demo.sh does.
-func liveStored(t *testing.T, s *fixture.Server) {
-	t.Helper()
-	prog := filepath.Join(s.Base(), "lib", "stored")
-	b, err := os.ReadFile("/bin/sleep")
-	if err == nil {
-		err = os.WriteFile(prog, b, 0o755)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(prog, "600")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	s.Write(fixture.BaseRel+"/data/proc/store", fmt.Sprintf("%d ready\n", cmd.Process.Pid), 7*time.Hour)
 }
 
 var (

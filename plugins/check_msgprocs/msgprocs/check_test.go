@@ -100,14 +100,14 @@ func TestCheck(t *testing.T) {
 				has:  []string{"[OK] imapd: 2 processes running (expected: service.imap.enable = yes in msg.conf): pid 1002 up 7h, pid 1010 up 5m", "[OK] stored: 1 process running (expected: always): pid 1000 up 7h"},
 				perf: map[string]string{"procs_imapd": "2;;1:", "procs_stored": "1;;1:", "procs_watcher": "1;1:;", "procs_tcp_lmtp_server": "0;;", "procs_impurge": "0;;"}}},
 		{"nothing runs", func(s *fixture.Server, tb *table) snapshot { return snapshot{} }, nil,
-			want{code: 2, summary: "stored is not running: nothing else starts without it; also not running: enpd, imapd, popd, mshttpd, imsched, dispatcher, job_controller, tcp_smtp_server; watcher is not running: crashed daemons will not be restarted",
+			want{code: 2, summary: "stored is not running: nothing else starts without it - also not running: enpd, imapd, popd, mshttpd, imsched, dispatcher, job_controller, tcp_smtp_server - watcher is not running: crashed daemons will not be restarted",
 				perf: map[string]string{"procs_stored": "0;;1:", "procs_imapd": "0;;1:"}}},
 		{"stored alone is missing", func(s *fixture.Server, tb *table) snapshot { return snapshot{procs: tb.healthy().procs[1:]} }, nil,
 			want{code: 2, summary: "stored is not running: nothing else starts without it",
 				has: []string{"[CRITICAL] stored: not running (expected: always): message store housekeeping; nothing else starts without it"}}},
 		{"imapd and watcher missing", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: without(tb.healthy().procs, "imapd", "watcher")}
-		}, nil, want{code: 2, summary: "not running: imapd; watcher is not running: crashed daemons will not be restarted",
+		}, nil, want{code: 2, summary: "not running: imapd - watcher is not running: crashed daemons will not be restarted",
 			has: []string{"[CRITICAL] imapd: not running (expected: service.imap.enable = yes in msg.conf): IMAP service", "[WARNING] watcher: not running"}}},
 		{"watcher alone missing is a warning", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: without(tb.healthy().procs, "watcher")}
@@ -155,7 +155,7 @@ func TestCheck(t *testing.T) {
 			s.Set("service.pop.enable", "no")
 			s.Set("local.watcher.enable", "0")
 			return snapshot{procs: without(tb.healthy().procs, "watcher")}
-		}, nil, want{code: 0, summary: "all 8 expected daemons running (10 processes); also running though not expected: popd",
+		}, nil, want{code: 0, summary: "all 8 expected daemons running (10 processes) - also running though not expected: popd",
 			has: []string{"[OK] popd: 1 process running though not expected: pid 1003"}, perf: map[string]string{"procs_popd": "1;;", "procs_watcher": "0;;"}}},
 		{"a switch that is neither yes nor no keeps the default", func(s *fixture.Server, tb *table) snapshot {
 			s.Set("service.pop.enable", "perhaps")
@@ -173,7 +173,7 @@ func TestCheck(t *testing.T) {
 			}
 			return snapshot{procs: tb.healthy().procs}
 		}, []string{"--count", "imapd=1:4,mshttpd=1:", "--count-warning", "mshttpd=2:"},
-			want{code: 2, summary: "imapd: 6 processes (critical outside 1:4); mshttpd: 1 process (warning outside 2:)",
+			want{code: 2, summary: "imapd: 6 processes (critical outside 1:4) - mshttpd: 1 process (warning outside 2:)",
 				has:  []string{"[CRITICAL] imapd: 6 processes running (critical outside 1:4) (expected: service.imap.enable = yes in msg.conf): pid 1000 up 1m, pid 1001 up 1m, pid 1002 up 1m, pid 1003 up 1m, pid 1006 up 7h, and 1 more"},
 				perf: map[string]string{"procs_imapd": "6;;1:4", "procs_mshttpd": "1;2:;1:"}}},
 		{"--count-warning alone keeps an expected daemon's critical", func(s *fixture.Server, tb *table) snapshot {
@@ -181,7 +181,7 @@ func TestCheck(t *testing.T) {
 		}, []string{"--count-warning", "mshttpd=2:"}, want{code: 2, summary: "not running: mshttpd", perf: map[string]string{"procs_mshttpd": "0;2:;1:"}}},
 		{"hidepid: a missing daemon cannot be told", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: without(tb.healthy().procs, "stored"), hidden: true}
-		}, nil, want{code: 3, summary: "cannot tell whether stored run: /proc hides other users' processes (mounted with hidepid); run the plugin as root or as the server's user"}},
+		}, nil, want{code: 3, summary: "cannot tell whether stored run: /proc hides other users' processes (mounted with hidepid) - run the plugin as root or as the server's user"}},
 		{"hidepid does not matter when all are seen", func(s *fixture.Server, tb *table) snapshot {
 			return snapshot{procs: tb.healthy().procs, hidden: true}
 		}, nil, want{code: 0}},

@@ -144,7 +144,7 @@ func TestStandInsBroken(t *testing.T) {
 	startAll(t, s, except(healthyNames, "imapd", "watcher"))
 	out := run(t, "-B", s.Base())
 	out.Expect(t, "MSGPROCS", 2)
-	if want := "not running: imapd; watcher is not running: crashed daemons will not be restarted"; out.Summary != want {
+	if want := "not running: imapd - watcher is not running: crashed daemons will not be restarted"; out.Summary != want {
 		t.Errorf("line 1 %q, want %q", out.Summary, want)
 	}
 	out.Contains(t, "[CRITICAL] imapd: not running (expected: service.imap.enable = yes in msg.conf): IMAP service",

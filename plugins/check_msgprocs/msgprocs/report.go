@@ -236,7 +236,7 @@ func summarize(vs []verdict, c census, note string) string {
 		problems = append(problems, note)
 	}
 	if len(problems) > 0 {
-		return strings.Join(problems, "; ")
+		return strings.Join(problems, " - ") // no ";" in line 1: Nagios makes it ":"
 	}
 	expected, procs := 0, 0
 	var extra []string
@@ -253,7 +253,7 @@ func summarize(vs []verdict, c census, note string) string {
 		s = fmt.Sprintf("no daemon expected (%s running)", processes(procs))
 	}
 	if len(extra) > 0 {
-		s += "; also running though not expected: " + strings.Join(extra, ", ")
+		s += " - also running though not expected: " + strings.Join(extra, ", ")
 	}
 	return s
 }
