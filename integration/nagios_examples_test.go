@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -184,6 +185,7 @@ define host {
 	if _, ok := seen[logs]; !ok {
 		t.Fatalf("no example service %q", logs)
 	}
+	systemStateDir := daemonStateDir(t)
 	if fi, err := os.Stat(systemStateDir); err == nil {
 		if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != acct.uid {
 			msg := fmt.Sprintf("%s belongs to uid %d, not %s: the examples' msglogs cannot keep state here", systemStateDir, st.Uid, daemonUser)
@@ -209,15 +211,28 @@ define host {
 }
 
 // keepSystemStateDir: the examples use the plugins' default --state-dir,
-// /var/tmp/msgstore-plugins; it is removed after the test if the test
-// created it.
+// the Nagios user's own; it is removed after the test if the test created
+// it.
 func keepSystemStateDir(t testing.TB) {
 	t.Helper()
-	if _, err := os.Lstat(systemStateDir); err == nil {
+	dir := daemonStateDir(t)
+	if _, err := os.Lstat(dir); err == nil {
 		return
 	}
-	t.Cleanup(func() { os.RemoveAll(systemStateDir) })
+	t.Cleanup(func() { os.RemoveAll(dir) })
 }
 
-// systemStateDir is the plugins' default --state-dir.
-const systemStateDir = "/var/tmp/msgstore-plugins"
+// daemonStateDir is the plugins' default --state-dir for the Nagios user:
+// /var/lib/msgstore-plugins where the package made it, else under its home
+// (no XDG_STATE_HOME in Nagios' environment).
+func daemonStateDir(t testing.TB) string {
+	t.Helper()
+	if _, err := os.Stat("/var/lib/msgstore-plugins"); err == nil {
+		return "/var/lib/msgstore-plugins"
+	}
+	u, err := user.Lookup(daemonUser)
+	if err != nil {
+		skipOrFail(t, "user %s missing (it comes with nagios4-core): %v", daemonUser, err)
+	}
+	return filepath.Join(u.HomeDir, ".local", "state", "msgstore-plugins")
+}

@@ -117,7 +117,7 @@ func TestUnifiedSampleUnreadable(t *testing.T) {
 	os.WriteFile(s.Var("config/config.xml"), []byte("<configuration/>\n"), 0o644)
 	out = runPlugin(t, "check_msgstore_disk", true, nil, "-B", s.Base())
 	out.Expect(t, "MSGSTORE_DISK", 1)
-	if want := "partitions from STORE_ROOT/partition only: Unified Configuration not readable, give -p; lock threshold assumed 99%: Unified Configuration not readable, give --lock-threshold; primary+mboxlist+queue: "; !strings.HasPrefix(out.Summary, want) {
+	if want := "partitions from STORE_ROOT/partition only: Unified Configuration not readable, give -p, lock threshold assumed 99%: Unified Configuration not readable, give --lock-threshold - primary+mboxlist+queue: "; !strings.HasPrefix(out.Summary, want) {
 		t.Errorf("line 1 %q, want %q...", out.Line1, want)
 	}
 	// The options that override the configuration end the warning.

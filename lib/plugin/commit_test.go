@@ -44,7 +44,7 @@ func TestCommitOnlyWithTheCheckResult(t *testing.T) {
 	}{
 		{"", nil, 2, "TEST CRITICAL - 2 critical lines", 1},
 		{"block", []string{"-t", "1"}, 3, "TEST UNKNOWN - timed out after 1s while evaluating", 0},
-		{"fail", nil, 2, "TEST CRITICAL - 2 critical lines; cannot save state: disk full", 1},
+		{"fail", nil, 2, "TEST CRITICAL - 2 critical lines - cannot save state: disk full", 1},
 	}
 	for _, c := range cases {
 		committed := 0
