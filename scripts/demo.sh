@@ -33,7 +33,8 @@ run() {
 # watcher. The sample's pid file names pid 28250, which is not alive here:
 # the healthy one's names its stand-in stored.
 fakes=()
-trap 'kill "${fakes[@]}" 2>/dev/null' EXIT
+mounted_logfs=
+trap 'kill "${fakes[@]}" 2>/dev/null; [ -z "$mounted_logfs" ] || umount "$logfs"' EXIT
 standin() { # standin BASE NAME
 	[ -e "$1/lib/$2" ] || cp /bin/sleep "$1/lib/$2"
 	"$1/lib/$2" 600 &
@@ -54,6 +55,28 @@ section() { printf '\n======== %s ========\n\n' "$*"; }
 section "check_msgstore_disk: Check Hardware Space"
 run "$BIN/check_msgstore_disk" -B "$healthy"
 run "$BIN/check_msgstore_disk" -B "$broken"
+
+# "Check Hardware Space" includes the logs: a log directory on a small file
+# system of its own is the common case. As root the demo mounts a 4 MiB
+# tmpfs, fills it, and points the broken sample's IMAP logs there for one
+# run; elsewhere it says why it skipped.
+logfs=$ROOT/logfs
+mkdir -p "$logfs"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4m msgstore-demo-logs "$logfs" 2>/dev/null; then
+	mounted_logfs=1
+	head -c 3900k /dev/zero >"$logfs/imap.36.1795000000"
+	cp "$broken/log/imap" "$logfs/"
+	conf=$broken/config/msg.conf
+	cp "$conf" "$conf.demo"
+	sed -i "s|^logfile.imap.logdir = .*|logfile.imap.logdir = \"$PWD/$logfs\"|" "$conf"
+	echo "The broken sample's IMAP logs on a full 4 MiB file system of their own:"
+	run "$BIN/check_msgstore_disk" -B "$broken" --lock-threshold 99
+	mv "$conf.demo" "$conf"
+	umount "$logfs" && mounted_logfs=
+else
+	echo "(a full log file system: needs root to mount a 4 MiB tmpfs, skipped)"
+	echo
+fi
 
 section "check_msglogs: Check Log Files"
 plugins/check_msglogs/demo.sh "$BIN" "$healthy" "$broken"
