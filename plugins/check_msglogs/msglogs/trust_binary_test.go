@@ -260,3 +260,4 @@ func TestBinaryRootRunLeavesTheUsersStateAlone(t *testing.T) {
 		t.Fatalf("line 1: %s", o.Line1)
 	}
 }
+
