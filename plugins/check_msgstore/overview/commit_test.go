@@ -60,4 +60,3 @@ func TestHungCheckCommitsNothing(t *testing.T) {
 		}
 	}
 }
-
