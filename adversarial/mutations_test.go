@@ -6,9 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 )
@@ -59,7 +60,7 @@ var mutations = []mutation{
 	}},
 	{name: "fifo", apply: func(t *testing.T, s *fixture.Server, p string) {
 		os.RemoveAll(p)
-		if err := syscall.Mkfifo(p, 0o644); err != nil {
+		if err := unix.Mkfifo(p, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}},

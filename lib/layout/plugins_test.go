@@ -86,7 +86,7 @@ func TestUnifiedSampleWithBaseOnly(t *testing.T) {
 		text []string
 	}{
 		"check_msgstore_disk": {0, []string{"MSGSTORE_DISK OK - primary+archive+mboxlist+queue: ", "partition archive: " + s.Var("archive/partition") + " (from msconfig)", "lock threshold: 99% (from msconfig)"}},
-		"check_msglogs":       {0, []string{"first check of 7 logs", s.Var("log/imap"), s.Var("log/mail.log_current")}},
+		"check_msglogs":       {0, []string{"first check of 7 logs", s.Var("log/imap"), s.Var("log/mail.log_current"), "log directory of imap: " + s.Var("log") + " (imap.logfile.logdir from msconfig)"}},
 		"check_telemetry":     {0, []string{"telemetry on: imap/redb", s.Var("telemetry/imap/redb")}},
 		"check_stored":        {2, []string{"pid 28250 from " + s.Var("proc/store") + " is dead", "stored.ckp: last database checkpoint"}},
 		"check_dblogs":        {0, []string{"2 database logs in " + s.Var("store/mboxlist")}},

@@ -131,7 +131,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		return nil, plugin.Unknownf("%v", err)
 	}
 	conf, confErr := o.ReadConfiguration(env, l)
-	dirs, partial := logDirs(l, conf, o.LogDir)
+	dirs, dirSources, partial := logDirs(l, conf, o.LogDir)
 
 	if err := o.Resolve(env.Getenv); err != nil {
 		return nil, plugin.Unknownf("cannot keep state: %v", err)
@@ -174,6 +174,9 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if !savesPositions(env, o) {
 		res.Summary += " (" + interactiveNote + ")"
 		res.Add(plugin.OK, "%s", interactiveNote)
+	}
+	for _, svc := range selected {
+		res.Detail(env, plugin.VerboseDetail, "log directory of %s: %s (%s)", svc, dirs[svc], dirSources[svc])
 	}
 	if partial != "" {
 		res.Raise(plugin.WARNING)

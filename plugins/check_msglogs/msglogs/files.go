@@ -84,21 +84,23 @@ func hasCompressedSuffix(name string) bool {
 // imta_tailor, DATA/log with Unified Configuration; imta, the MTA's own
 // service log, beside it unless it has a logdir of its own), else BASE/log. partial
 // is set when a directory is a default only because a Unified
-// Configuration could not be read.
-func logDirs(l *layout.Layout, conf *layout.Configuration, option string) (dirs map[string]string, partial string) {
-	dirs = map[string]string{}
+// Configuration could not be read. sources says where each came from.
+func logDirs(l *layout.Layout, conf *layout.Configuration, option string) (dirs, sources map[string]string, partial string) {
+	dirs, sources = map[string]string{}, map[string]string{}
 	for _, svc := range services {
 		d := l.Log
 		switch {
 		case option != "":
-			d = option
+			d, sources[svc] = option, "--log-dir"
 		case svc == "mta":
-			d = conf.MTALogDir().Value
+			s := conf.MTALogDir()
+			d, sources[svc] = s.Value, s.Name+" from "+s.Source
 		default:
 			s, known := conf.LogDir(svc)
-			d = s.Value
+			d, sources[svc] = s.Value, s.Name+" from "+s.Source
 			if svc == "imta" && s.Source == "default" {
-				d = conf.MTALogDir().Value
+				m := conf.MTALogDir()
+				d, sources[svc] = m.Value, m.Name+" from "+m.Source+", the MTA's"
 			}
 			if !known && partial == "" {
 				partial = conf.Partial("log directories default to "+d, "give --log-dir")
@@ -106,7 +108,7 @@ func logDirs(l *layout.Layout, conf *layout.Configuration, option string) (dirs 
 		}
 		dirs[svc] = filepath.Clean(d)
 	}
-	return dirs, partial
+	return dirs, sources, partial
 }
 
 // followServiceDirs moves a service into its own subdirectory when its

@@ -260,4 +260,3 @@ func TestBinaryRootRunLeavesTheUsersStateAlone(t *testing.T) {
 		t.Fatalf("line 1: %s", o.Line1)
 	}
 }
-
