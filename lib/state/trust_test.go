@@ -6,9 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // nobody is the other local user of these tests (they run as root).
@@ -100,7 +101,7 @@ func TestUntrustedStateFile(t *testing.T) {
 			os.Chmod(p, 0o666)
 		}, "is writable by other users"},
 		{"symlink to a secret", func(t *testing.T, p string) { os.Symlink(secret, p) }, "is a symlink"},
-		{"FIFO", func(t *testing.T, p string) { syscall.Mkfifo(p, 0o600) }, "is not a regular file (a FIFO)"},
+		{"FIFO", func(t *testing.T, p string) { unix.Mkfifo(p, 0o600) }, "is not a regular file (a FIFO)"},
 		{"directory", func(t *testing.T, p string) { os.Mkdir(p, 0o700) }, "is not a regular file (a directory)"},
 	}
 	for _, c := range cases {

@@ -7,12 +7,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/fsstat"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
+
+	"golang.org/x/sys/unix"
 )
 
 // The built binary on the sample server, on this machine's real disk: the
@@ -91,7 +92,7 @@ func TestBinaryTimeoutOnBlockedRead(t *testing.T) {
 	s := fixture.New(t)
 	conf := s.Var("config/msg.conf")
 	os.Remove(conf)
-	if err := syscall.Mkfifo(conf, 0o644); err != nil {
+	if err := unix.Mkfifo(conf, 0o644); err != nil {
 		t.Skip(err)
 	}
 	out := plugintest.Run(t, bin, nil, "-B", s.Base(), "-t", "1")

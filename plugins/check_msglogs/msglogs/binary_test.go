@@ -12,6 +12,8 @@ import (
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
+
+	"golang.org/x/sys/unix"
 )
 
 // server is a sample server, its state dir and the built plugin.
@@ -190,7 +192,7 @@ func TestBinaryUnreadableLog(t *testing.T) {
 	v := newServer(t)
 	v.s.Remove(fixture.VarRel + "/log/admin")
 	// A named pipe: opening it would block, so it must be refused on sight.
-	if err := syscall.Mkfifo(v.log("admin"), 0o644); err != nil {
+	if err := unix.Mkfifo(v.log("admin"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	o := v.run()

@@ -2,13 +2,11 @@ package msglogs
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -86,7 +84,7 @@ func TestBinaryTimeoutDoesNotLoseLines(t *testing.T) {
 	}
 	v.append("imap", critLine)
 	os.Remove(pop[0])
-	if err := syscall.Mkfifo(pop[0], 0o600); err != nil {
+	if err := unix.Mkfifo(pop[0], 0o600); err != nil {
 		t.Fatal(err)
 	}
 	first := v.run("-s", "imap,pop", "-t", "2")
@@ -151,32 +149,6 @@ func TestBinaryInvokersKeepTheirOwnPositions(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("check_msgstore's own state file: %v", files)
 	}
-}
-
-// openPTY returns a pseudo-terminal's master and slave: a run with its
-// stdout on the slave is a person at a terminal.
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals: %v", err)
-	}
-	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		t.Skipf("no pseudo-terminals: %v", err)
-	}
-	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		m.Close()
-		t.Skipf("no pseudo-terminals: %v", err)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		t.Skipf("no pseudo-terminals: %v", err)
-	}
-	t.Cleanup(func() { m.Close(); s.Close() })
-	return m, s
 }
 
 // runInTerminal runs the plugin with stdout on a terminal and returns what

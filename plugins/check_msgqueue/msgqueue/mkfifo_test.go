@@ -1,5 +1,5 @@
 package msgqueue
 
-import "syscall"
+import "golang.org/x/sys/unix"
 
-func mkfifo(p string) error { return syscall.Mkfifo(p, 0o600) }
+func mkfifo(p string) error { return unix.Mkfifo(p, 0o600) }
