@@ -15,6 +15,9 @@ func ParseOptions(spec Spec, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %s", spec.Name, oneLineError(err))
 	}
+	if err := applyAliases(parser, spec.Options); err != nil {
+		return fmt.Errorf("%s: %s", spec.Name, err)
+	}
 	if len(rest) > 0 {
 		return fmt.Errorf("%s: unexpected argument %q", spec.Name, rest[0])
 	}

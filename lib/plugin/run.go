@@ -249,6 +249,9 @@ func parseAndRun(spec Spec, args []string, interactive bool, stderr io.Writer, g
 		}
 		return usageError(spec, oneLineError(err)), &Env{}
 	}
+	if err := applyAliases(parser, spec.Options); err != nil {
+		return usageError(spec, err.Error()), &Env{}
+	}
 	common := spec.Options.CommonOptions()
 	if common.Version {
 		return &Result{Status: UNKNOWN, Summary: VersionLine(spec.Name)}, nil
