@@ -47,10 +47,13 @@ type options struct {
 	Mode              string          `long:"mode" value-name:"MODE" choice:"run" choice:"refresh" choice:"cached" default:"run" description:"run: run reconstruct now and report; refresh: run it and save the result in --state-dir (for cron; give a long --timeout); cached: report the saved result without running anything"`
 	Refresh           bool            `long:"refresh" description:"same as --mode=refresh"`
 	Cached            bool            `long:"cached" description:"same as --mode=cached"`
-	MaxResultAge      units.Duration  `long:"max-result-age" value-name:"DURATION" default:"26h" description:"cached mode: WARNING when the saved result is older than this (a stale result is not health)"`
-	MaxResultAgeCrit  units.Duration  `long:"max-result-age-critical" value-name:"DURATION" default:"3d" description:"cached mode: CRITICAL when the saved result is older than this"`
+	ResultAgeWarning  units.Duration  `long:"result-age-warning" value-name:"DURATION" default:"26h" description:"cached mode: WARNING when the saved result is older than this (a stale result is not health)"`
+	ResultAgeCritical units.Duration  `long:"result-age-critical" value-name:"DURATION" default:"3d" description:"cached mode: CRITICAL when the saved result is older than this"`
 	SudoUser          string          `long:"sudo-user" value-name:"USER" description:"run reconstruct as USER through sudo -n -u USER (the sudoers rule, which must match the exact arguments, is in /usr/share/doc/msgstore-plugins/README.check_folders.md)"`
 	SudoPath          string          `long:"sudo-path" value-name:"PATH" default:"/usr/bin/sudo" description:"sudo program for --sudo-user"`
+	// The names of the result age limits before the options followed one scheme.
+	MaxResultAge     units.Duration `long:"max-result-age" hidden:"true" alias-of:"result-age-warning"`
+	MaxResultAgeCrit units.Duration `long:"max-result-age-critical" hidden:"true" alias-of:"result-age-critical"`
 }
 
 // Spec returns the plugin with fresh default options.
@@ -127,12 +130,12 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 	case o.Cached:
 		c.mode = "cached"
 	}
-	if o.MaxResultAge <= 0 || o.MaxResultAgeCrit <= 0 {
-		return nil, fmt.Errorf("--max-result-age and --max-result-age-critical must be greater than 0")
+	if o.ResultAgeWarning <= 0 || o.ResultAgeCritical <= 0 {
+		return nil, fmt.Errorf("--result-age-warning and --result-age-critical must be greater than 0")
 	}
-	if o.MaxResultAgeCrit < o.MaxResultAge {
-		return nil, fmt.Errorf("--max-result-age-critical %s is shorter than --max-result-age %s",
-			units.FormatAge(o.MaxResultAgeCrit.D()), units.FormatAge(o.MaxResultAge.D()))
+	if o.ResultAgeCritical < o.ResultAgeWarning {
+		return nil, fmt.Errorf("--result-age-critical %s is shorter than --result-age-warning %s",
+			units.FormatAge(o.ResultAgeCritical.D()), units.FormatAge(o.ResultAgeWarning.D()))
 	}
 	if o.Partition != "" && !partitionNick().MatchString(o.Partition) {
 		return nil, fmt.Errorf("--partition %q: a partition nickname is lowercase letters and digits (e.g. primary), not a path", o.Partition)
@@ -281,3 +284,8 @@ func refreshCommand(o *options, c *config) string {
 
 // ageText is "3h12m" for durations, rounded to seconds.
 func ageText(d time.Duration) string { return units.FormatAge(d.Round(time.Second)) }
+
+// resultAgeLimits are the limits on the age of a saved result.
+func (o *options) resultAgeLimits() threshold.DurationLimits {
+	return threshold.DurationLimits{Warning: o.ResultAgeWarning.D(), Critical: o.ResultAgeCritical.D()}
+}
