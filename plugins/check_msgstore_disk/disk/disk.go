@@ -31,7 +31,7 @@ type options struct {
 	NoLogs        bool           `long:"no-logs" description:"do not check the file systems of the log directories (logfile.*.logdir, IMTA_LOG, BASE/log); one already measured as a partition, mboxlist or queue is only listed"`
 	NoQueue       bool           `long:"no-queue" description:"do not check the MTA queue (IMTA_QUEUE of imta_tailor, else DATA/queue)"`
 
-	// --predict, --predict-warn/--predict-crit, --state-dir: predict.go.
+	// --predict, --predict-warning/--predict-critical, --state-dir: predict.go.
 	predictOptions
 }
 
@@ -61,7 +61,7 @@ func newSpec(o *options, p probe) plugin.Spec {
 			"check_msgstore_disk -B /opt/sun/comms/messaging64",
 			"check_msgstore_disk -w 20% -c 10% -W 10% -K 5%",
 			"check_msgstore_disk -w 50GiB -c 20GiB -p primary -p secondary=/store2/partition",
-			"check_msgstore_disk --predict-warn 14d --predict-crit 3d --state-dir /var/lib/nagios/msgstore",
+			"check_msgstore_disk --predict-warning 14d --predict-critical 3d --state-dir /var/lib/nagios/msgstore",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o, p) },
