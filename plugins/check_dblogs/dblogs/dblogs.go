@@ -194,23 +194,16 @@ func reportAge(res *plugin.Result, sum *summary, o *options, now time.Time, logs
 		}
 	}
 	age := max(now.Sub(oldest.modTime), 0)
-	s, limit := plugin.OK, ""
-	switch {
-	case o.AgeCritical > 0 && age > o.AgeCritical.D():
-		s, limit = plugin.CRITICAL, " (critical "+units.FormatAge(o.AgeCritical.D())+")"
-	case o.AgeWarning > 0 && age > o.AgeWarning.D():
-		s, limit = plugin.WARNING, " (warning "+units.FormatAge(o.AgeWarning.D())+")"
+	lim := threshold.DurationLimits{Warning: o.AgeWarning.D(), Critical: o.AgeCritical.D()}
+	s, limit := lim.Check(age), ""
+	if s != plugin.OK {
+		limit = " (" + strings.ToLower(s.String()) + " " + units.FormatAge(lim.Limit(s)) + ")"
 	}
 	res.Add(s, "oldest log %s is %s old%s, last written %s", oldest.name, units.FormatAge(age), limit, oldest.modTime.Format(time.RFC3339))
 	sum.age = fmt.Sprintf("oldest %s old%s", units.FormatAge(age), limit)
 	sum.ageHit = s != plugin.OK
 	p := plugin.NewPerf("oldest_age", float64(age/time.Second), "s").Bounds(0, nan)
-	if o.AgeWarning > 0 {
-		p.Warn = fmt.Sprint(int64(o.AgeWarning.D() / time.Second))
-	}
-	if o.AgeCritical > 0 {
-		p.Crit = fmt.Sprint(int64(o.AgeCritical.D() / time.Second))
-	}
+	p.Warn, p.Crit = lim.PerfWarn(), lim.PerfCrit()
 	res.AddPerf(p)
 }
 
