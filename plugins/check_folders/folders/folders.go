@@ -74,7 +74,7 @@ func Spec() plugin.Spec {
 			"check_folders -B /opt/SUNWmsgsr",
 			"check_folders -p primary --mailbox user/jdoe/ -w 0 -c 5",
 			"check_folders --mode=refresh -t 4h --sudo-user mailsrv   # from cron, nightly",
-			"check_folders --mode=cached --sudo-user mailsrv --max-result-age 26h",
+			"check_folders --mode=cached --sudo-user mailsrv --result-age-warning 26h",
 		},
 		Timeout: defaultTimeout,
 		Options: o,

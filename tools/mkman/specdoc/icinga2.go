@@ -61,6 +61,10 @@ func writeCheckCommand(w io.Writer, s plugin.Spec) {
 	for _, o := range Options(s) {
 		writeArgument(w, s.Name, o)
 	}
+	for _, o := range OldSpellings(s) {
+		o.Description = fmt.Sprintf("old name of --%s: set %s instead", o.AliasOf, VarName(s.Name, o.AliasOf))
+		writeArgument(w, s.Name, o)
+	}
 	fmt.Fprintln(w, "\t}")
 	fmt.Fprintln(w, "}")
 }
