@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -71,5 +72,53 @@ func TestOldOptionNamesInsideAnotherCommand(t *testing.T) {
 	err := ParseOptions(aliasSpec(&aliasOptions{}), []string{"--max-limit=9", "--limit-warning=1"})
 	if err == nil || !strings.Contains(err.Error(), "give only one") {
 		t.Errorf("ParseOptions with both names: %v", err)
+	}
+}
+
+type validatedOptions struct {
+	Common
+	Low  int `long:"low" default:"1" description:"low"`
+	High int `long:"high" default:"2" description:"high"`
+}
+
+func (o *validatedOptions) Validate() error {
+	if o.Low > o.High {
+		return fmt.Errorf("--low %d is above --high %d", o.Low, o.High)
+	}
+	return nil
+}
+
+// Options that check themselves are checked before the check runs, with
+// the usual one-line answer to bad options.
+func TestValidatorRunsBeforeTheCheck(t *testing.T) {
+	ran := false
+	spec := func(o *validatedOptions) Spec {
+		return Spec{Name: "check_valid", Service: "VALID", Options: o, Check: func(env *Env) (*Result, error) {
+			ran = true
+			return &Result{Summary: "fine"}, nil
+		}}
+	}
+	tests := []struct {
+		args  []string
+		code  int
+		line1 string
+		ran   bool
+	}{
+		{nil, 0, "VALID OK - fine", true},
+		{[]string{"--low", "3"}, 3, "VALID UNKNOWN - --low 3 is above --high 2 (see check_valid --help)", false},
+		{[]string{"--low", "3", "-V"}, 3, "check_valid dev", false},
+	}
+	for _, tc := range tests {
+		ran = false
+		var out bytes.Buffer
+		code := Execute(spec(&validatedOptions{}), tc.args, &out, &bytes.Buffer{}, func(string) string { return "" })
+		line1 := strings.SplitN(out.String(), "\n", 2)[0]
+		if code != tc.code || line1 != tc.line1 || ran != tc.ran {
+			t.Errorf("%v: exit %d line 1 %q ran %v, want %d %q %v", tc.args, code, line1, ran, tc.code, tc.line1, tc.ran)
+		}
+	}
+	err := ParseOptions(spec(&validatedOptions{}), []string{"--low=5"})
+	if err == nil || err.Error() != "check_valid: --low 5 is above --high 2" {
+		t.Errorf("ParseOptions: %v", err)
 	}
 }

@@ -24,6 +24,9 @@ func ParseOptions(spec Spec, args []string) error {
 	if spec.Options.CommonOptions().Version {
 		return fmt.Errorf("%s: --version is not a check option", spec.Name)
 	}
+	if err := validate(spec.Options); err != nil {
+		return fmt.Errorf("%s: %s", spec.Name, err)
+	}
 	return nil
 }
 

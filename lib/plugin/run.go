@@ -259,6 +259,9 @@ func parseAndRun(spec Spec, args []string, interactive bool, stderr io.Writer, g
 	if len(rest) > 0 {
 		return usageError(spec, fmt.Sprintf("unexpected argument %q: this plugin takes options only", rest[0])), &Env{}
 	}
+	if err := validate(spec.Options); err != nil {
+		return usageError(spec, err.Error()), &Env{}
+	}
 	timeout := time.Duration(common.Timeout)
 	if timeout <= 0 {
 		return usageError(spec, "--timeout must be greater than 0"), &Env{}
