@@ -60,7 +60,8 @@ func Spec() plugin.Spec {
 	}
 }
 
-func (o *options) validate() error {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	if o.RateWindow.D() < 10*time.Minute {
 		return fmt.Errorf("--rate-window %s is too short (10m at least)", units.FormatAge(o.RateWindow.D()))
 	}
@@ -83,9 +84,6 @@ type summary struct {
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
-	if err := o.validate(); err != nil {
-		return nil, plugin.Unknownf("%v", err)
-	}
 	l, err := o.OpenLayout(env, o.StoreRoot)
 	if err != nil && o.StoreRoot == "" {
 		return nil, plugin.Unknownf("%v", err)

@@ -71,9 +71,6 @@ func newSpec(o *options) plugin.Spec {
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
-	if err := validate(o); err != nil {
-		return nil, plugin.Unknownf("%v", err)
-	}
 	dir, source, err := resolveQueue(env, o)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
@@ -115,7 +112,8 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	return res, nil
 }
 
-func validate(o *options) error {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	if o.GrowthWindow.D() < time.Minute {
 		return fmt.Errorf("--growth-window %s: must be at least 1m", units.FormatAge(o.GrowthWindow.D()))
 	}

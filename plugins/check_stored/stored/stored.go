@@ -71,7 +71,8 @@ func (o *options) limits() []limits {
 	}
 }
 
-func (o *options) validate() error {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	for _, l := range o.limits() {
 		opt := "--" + l.stamp.Key
 		switch {
@@ -98,9 +99,6 @@ type finding struct {
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
-	if err := o.validate(); err != nil {
-		return nil, plugin.Unknownf("%v", err)
-	}
 	l, err := o.OpenLayout(env, "")
 	if layout.IsDataMissing(err) {
 		// No data root, no stored: reported as a missing pid file is.
