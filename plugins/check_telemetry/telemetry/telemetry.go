@@ -6,6 +6,7 @@ package telemetry
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strconv"
@@ -93,10 +94,15 @@ type run struct {
 	evictedUnreadable, evictedUnparsable int
 }
 
-func check(env *plugin.Env, o *options) (*plugin.Result, error) {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	if o.MaxSessions < 0 {
-		return nil, plugin.Unknownf("--max-sessions %d: must be 0 or more", o.MaxSessions)
+		return fmt.Errorf("--max-sessions %d: must be 0 or more", o.MaxSessions)
 	}
+	return nil
+}
+
+func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
