@@ -118,39 +118,57 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	return evaluate(env, o, c, rec, view{}), nil
 }
 
+// Validate is called by the harness once the options are parsed: what
+// can be judged without the installation.
+func (o *options) Validate() error {
+	switch {
+	case o.Refresh && o.Cached:
+		return fmt.Errorf("--refresh and --cached exclude each other")
+	case (o.Refresh || o.Cached) && o.Mode != "run":
+		return fmt.Errorf("give either --mode or --refresh/--cached, not both")
+	}
+	if o.ResultAgeWarning <= 0 || o.ResultAgeCritical <= 0 {
+		return fmt.Errorf("--result-age-warning and --result-age-critical must be greater than 0")
+	}
+	if o.ResultAgeCritical < o.ResultAgeWarning {
+		return fmt.Errorf("--result-age-critical %s is shorter than --result-age-warning %s",
+			units.FormatAge(o.ResultAgeCritical.D()), units.FormatAge(o.ResultAgeWarning.D()))
+	}
+	if o.Partition != "" && !partitionNick().MatchString(o.Partition) {
+		return fmt.Errorf("--partition %q: a partition nickname is lowercase letters and digits (e.g. primary), not a path", o.Partition)
+	}
+	for _, m := range o.Mailboxes {
+		if err := validMailbox(m); err != nil {
+			return err
+		}
+	}
+	// Bad patterns are rejected before running, in every mode; the
+	// documented ones are compiled only when output is parsed.
+	if err := ValidatePatterns(o.Patterns, o.NoDefaultPatterns, o.NotRunningPattern); err != nil {
+		return err
+	}
+	if o.SudoUser != "" {
+		if !userName().MatchString(o.SudoUser) {
+			return fmt.Errorf("--sudo-user %q is not a user name", o.SudoUser)
+		}
+		if !filepath.IsAbs(o.SudoPath) {
+			return fmt.Errorf("--sudo-path %s: the path must be absolute", o.SudoPath)
+		}
+	}
+	return nil
+}
+
+// configure derives what the run needs from the validated options and the
+// installation (the state dir, msg-svr-base, reconstruct's path).
 func configure(env *plugin.Env, o *options) (*config, error) {
 	c := &config{mode: o.Mode, patterns: o.Patterns, noDefaults: o.NoDefaultPatterns, notRunning: o.NotRunningPattern}
 	switch {
-	case o.Refresh && o.Cached:
-		return nil, fmt.Errorf("--refresh and --cached exclude each other")
-	case (o.Refresh || o.Cached) && o.Mode != "run":
-		return nil, fmt.Errorf("give either --mode or --refresh/--cached, not both")
 	case o.Refresh:
 		c.mode = "refresh"
 	case o.Cached:
 		c.mode = "cached"
 	}
-	if o.ResultAgeWarning <= 0 || o.ResultAgeCritical <= 0 {
-		return nil, fmt.Errorf("--result-age-warning and --result-age-critical must be greater than 0")
-	}
-	if o.ResultAgeCritical < o.ResultAgeWarning {
-		return nil, fmt.Errorf("--result-age-critical %s is shorter than --result-age-warning %s",
-			units.FormatAge(o.ResultAgeCritical.D()), units.FormatAge(o.ResultAgeWarning.D()))
-	}
-	if o.Partition != "" && !partitionNick().MatchString(o.Partition) {
-		return nil, fmt.Errorf("--partition %q: a partition nickname is lowercase letters and digits (e.g. primary), not a path", o.Partition)
-	}
-	for _, m := range o.Mailboxes {
-		if err := validMailbox(m); err != nil {
-			return nil, err
-		}
-	}
 	if err := o.Resolve(env.Getenv); err != nil {
-		return nil, err
-	}
-	// Bad patterns are rejected before running, in every mode; the
-	// documented ones are compiled only when output is parsed.
-	if err := ValidatePatterns(o.Patterns, o.NoDefaultPatterns, o.NotRunningPattern); err != nil {
 		return nil, err
 	}
 	l, err := o.OpenLayout(env, "")
@@ -170,12 +188,6 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 	c.args = reconstructArgs(o)
 	c.program, c.argv = c.reconstruct, c.args
 	if o.SudoUser != "" {
-		if !userName().MatchString(o.SudoUser) {
-			return nil, fmt.Errorf("--sudo-user %q is not a user name", o.SudoUser)
-		}
-		if !filepath.IsAbs(o.SudoPath) {
-			return nil, fmt.Errorf("--sudo-path %s: the path must be absolute", o.SudoPath)
-		}
 		c.program = o.SudoPath
 		c.argv = append([]string{"-n", "-u", o.SudoUser, "--", c.reconstruct}, c.args...)
 	}
