@@ -80,6 +80,13 @@ type config struct {
 	definition []string
 }
 
+// Validate is called by the harness once the options are parsed; the
+// check parses them again into its config (pure and cheap).
+func (o *options) Validate() error {
+	_, err := parseConfig(o)
+	return err
+}
+
 func parseConfig(o *options) (*config, error) {
 	c := &config{
 		warn:  map[string]threshold.Range{"error": threshold.MustParseRange("0"), "match": threshold.MustParseRange("0")},

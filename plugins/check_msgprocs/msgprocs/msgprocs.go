@@ -62,6 +62,13 @@ type settings struct {
 	crit, warn     map[string]threshold.Range
 }
 
+// Validate is called by the harness once the options are parsed; the
+// check derives its settings again (they are pure and cheap).
+func (o *options) Validate() error {
+	_, err := o.settings()
+	return err
+}
+
 func (o *options) settings() (settings, error) {
 	var s settings
 	var err error
