@@ -1,6 +1,7 @@
 package overview
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -38,58 +39,62 @@ func TestOptionNamesFollowTheThresholdScheme(t *testing.T) {
 				}
 			}
 			for _, o := range opts {
-				if o.Hidden {
-					checkAlias(t, o, visible)
-					continue
+				for _, problem := range schemeProblems(o, visible) {
+					t.Error(problem)
 				}
-				checkVisibleName(t, o, visible)
 			}
 		})
 	}
 }
 
-// checkVisibleName applies the scheme to an option --help shows.
-func checkVisibleName(t *testing.T, o *flags.Option, visible map[string]bool) {
-	t.Helper()
+// schemeProblems says how an option breaks the scheme (nothing if it
+// does not); visible holds the long names --help shows.
+func schemeProblems(o *flags.Option, visible map[string]bool) []string {
+	if o.Hidden {
+		return aliasProblems(o, visible)
+	}
+	var out []string
 	name, field := o.LongName, o.Field().Name
 	for _, short := range []string{"-warn", "-crit"} {
 		if strings.HasSuffix(name, short) {
-			t.Errorf("--%s: spell it --%s", name, strings.TrimSuffix(name, short)+map[string]string{"-warn": "-warning", "-crit": "-critical"}[short])
+			out = append(out, fmt.Sprintf("--%s: spell it --%s", name, strings.TrimSuffix(name, short)+map[string]string{"-warn": "-warning", "-crit": "-critical"}[short]))
 		}
 	}
 	if strings.HasPrefix(name, "max-") && (visible[name+"-critical"] || strings.HasSuffix(name, "-critical") || strings.HasSuffix(name, "-warning")) {
-		t.Errorf("--%s: a threshold pair is --<thing>-warning/--<thing>-critical, not max-<thing>", name)
+		out = append(out, fmt.Sprintf("--%s: a threshold pair is --<thing>-warning/--<thing>-critical, not max-<thing>", name))
 	}
 	if name == "count" || name == "stale" {
-		t.Errorf("--%s: say which state it sets (--%s-warning or --%s-critical)", name, name, name)
+		out = append(out, fmt.Sprintf("--%s: say which state it sets (--%s-warning or --%s-critical)", name, name, name))
 	}
 	switch {
 	case strings.HasSuffix(name, "-warning") && !strings.HasSuffix(field, "Warning"),
 		strings.HasSuffix(name, "-critical") && !strings.HasSuffix(field, "Critical"):
-		t.Errorf("--%s is held in field %s: name it <Thing>Warning or <Thing>Critical", name, field)
+		out = append(out, fmt.Sprintf("--%s is held in field %s: name it <Thing>Warning or <Thing>Critical", name, field))
 	}
 	for _, short := range []string{"Warn", "Crit"} {
 		if strings.HasSuffix(field, short) {
-			t.Errorf("field %s (--%s): spell out Warning/Critical", field, name)
+			out = append(out, fmt.Sprintf("field %s (--%s): spell out Warning/Critical", field, name))
 		}
 	}
+	return out
 }
 
-// checkAlias: a hidden option is an old spelling standing for a visible
-// option, and takes no default of its own (which would always win).
-func checkAlias(t *testing.T, o *flags.Option, visible map[string]bool) {
-	t.Helper()
+// aliasProblems: a hidden option is an old spelling standing for a
+// visible option, and takes no default of its own (which would always win).
+func aliasProblems(o *flags.Option, visible map[string]bool) []string {
 	target := o.Field().Tag.Get("alias-of")
+	var out []string
 	switch {
 	case target == "":
-		t.Errorf("hidden option --%s stands for nothing: give it an alias-of tag", o.LongName)
+		out = append(out, fmt.Sprintf("hidden option --%s stands for nothing: give it an alias-of tag", o.LongName))
 	case !visible[target]:
-		t.Errorf("hidden option --%s stands for --%s, which --help does not show", o.LongName, target)
+		out = append(out, fmt.Sprintf("hidden option --%s stands for --%s, which --help does not show", o.LongName, target))
 	case len(o.Default) > 0:
-		t.Errorf("hidden option --%s has a default", o.LongName)
+		out = append(out, fmt.Sprintf("hidden option --%s has a default", o.LongName))
 	case o.Description != "":
-		t.Errorf("hidden option --%s has a description nobody sees: document --%s instead", o.LongName, target)
+		out = append(out, fmt.Sprintf("hidden option --%s has a description nobody sees: document --%s instead", o.LongName, target))
 	}
+	return out
 }
 
 // The scheme test itself: each way of breaking the scheme is caught.
@@ -111,14 +116,7 @@ func TestOptionNameSchemeCatchesOffenders(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"predict-warn", "max-age", "max-age-critical", "count", "dir-critical", "orphan"} {
-		o := p.FindOptionByLongName(name)
-		rec := &testing.T{}
-		if o.Hidden {
-			checkAlias(rec, o, visible)
-		} else {
-			checkVisibleName(rec, o, visible)
-		}
-		if !rec.Failed() {
+		if len(schemeProblems(p.FindOptionByLongName(name), visible)) == 0 {
 			t.Errorf("--%s passes the scheme test", name)
 		}
 	}
