@@ -25,7 +25,7 @@ func allPlugins(t *testing.T) []string {
 }
 
 // valueOption matches an option that takes a value in --help:
-// "  -w, --warning=RANGE   ..." or "      --max-age=DURATION ...".
+// "  -w, --warning=RANGE   ..." or "      --age-warning=DURATION ...".
 var valueOption = regexp.MustCompile(`(?m)^\s+(?:-\w, )?--([a-z0-9-]+)=`)
 
 // goWords are what Go, not the user, would call a value: a package's type

@@ -8,7 +8,7 @@ func init() {
 		args: func(s *fixture.Server, state string) []string {
 			return []string{"-B", s.Base(), "-w", "0%", "-c", "0%", "-W", "0", "-K", "0", "--state-dir", state}
 		},
-		modes: [][]string{{"--no-mboxlist", "--no-queue"}, {"-p", "primary"}, {"--predict"}, {"--predict-warn", "14d", "--predict-crit", "3d"}},
+		modes: [][]string{{"--no-mboxlist", "--no-queue"}, {"-p", "primary"}, {"--predict"}, {"--predict-warning", "14d", "--predict-critical", "3d"}},
 		inputs: []input{
 			{rel: fixture.VarRel + "/config/msg.conf", expect: map[string]want{
 				"empty": code(0), "binary garbage": code(0), "invalid utf-8": code(0),

@@ -24,7 +24,7 @@ func init() {
 				"dangling symlink": named(2),
 				// written in the future: a wrong clock, not a fresh log
 				"symlink loop": named(3), "mtime in the future": code(1),
-				// silent for longer than --stale (1h)
+				// silent for longer than --stale-warning (1h)
 				"mtime at epoch 0": named(1),
 				// Without --service, the first run checks the logs it finds.
 				"missing": code(0), "permission denied": named(3),

@@ -24,7 +24,7 @@ func init() {
 			return []string{"-B", s.Base()}
 		},
 		prepare: withLiveDaemons,
-		modes:   [][]string{{"-v"}, {"--ignore", "popd", "--count", "imapd=1:4", "-vvv"}},
+		modes:   [][]string{{"-v"}, {"--ignore", "popd", "--count-critical", "imapd=1:4", "-vvv"}},
 		inputs: []input{
 			// msg.conf says which daemons should run. Whatever it holds,
 			// the default set stands in for settings it does not give; one

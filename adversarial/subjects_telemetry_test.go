@@ -24,7 +24,7 @@ func init() {
 				"10 MB single line": code(0), "enormous numbers": code(0), "negative numbers": code(0),
 				"replaced by a directory": code(0), "fifo": code(0), "dangling symlink": code(0),
 				"symlink loop": code(0), "mtime in the future": code(0),
-				// the capture's age is its oldest session's: over --max-age
+				// the capture's age is its oldest session's: over --age-warning
 				"mtime at epoch 0": code(1),
 				"missing":          code(0),
 				// line 1: "imap/redb: 1 session file unreadable"

@@ -15,11 +15,17 @@ func ParseOptions(spec Spec, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %s", spec.Name, oneLineError(err))
 	}
+	if err := applyAliases(parser, spec.Options); err != nil {
+		return fmt.Errorf("%s: %s", spec.Name, err)
+	}
 	if len(rest) > 0 {
 		return fmt.Errorf("%s: unexpected argument %q", spec.Name, rest[0])
 	}
 	if spec.Options.CommonOptions().Version {
 		return fmt.Errorf("%s: --version is not a check option", spec.Name)
+	}
+	if err := validate(spec.Options); err != nil {
+		return fmt.Errorf("%s: %s", spec.Name, err)
 	}
 	return nil
 }

@@ -249,12 +249,18 @@ func parseAndRun(spec Spec, args []string, interactive bool, stderr io.Writer, g
 		}
 		return usageError(spec, oneLineError(err)), &Env{}
 	}
+	if err := applyAliases(parser, spec.Options); err != nil {
+		return usageError(spec, err.Error()), &Env{}
+	}
 	common := spec.Options.CommonOptions()
 	if common.Version {
 		return &Result{Status: UNKNOWN, Summary: VersionLine(spec.Name)}, nil
 	}
 	if len(rest) > 0 {
 		return usageError(spec, fmt.Sprintf("unexpected argument %q: this plugin takes options only", rest[0])), &Env{}
+	}
+	if err := validate(spec.Options); err != nil {
+		return usageError(spec, err.Error()), &Env{}
 	}
 	timeout := time.Duration(common.Timeout)
 	if timeout <= 0 {

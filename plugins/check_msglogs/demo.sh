@@ -45,7 +45,7 @@ run "$BIN/check_msglogs" -B "$broken" --state-dir "$state/broken"
 # The nightly expire (the check_msglogs_expire command): the healthy sample
 # finished last night, the broken one three days ago. The first run of the
 # definition searches the default log (and its rotated files) for the line.
-expire=(-s default --stale 0 -c critical=off -w error=off -w match=off --expect 'default=imexpire.*Expire finished/26h')
+expire=(-s default --stale-warning 0 -c critical=off -w error=off -w match=off --expect 'default=imexpire.*Expire finished/26h')
 echo "=== check_msglogs_expire, healthy"
 run "$BIN/check_msglogs" -B "$healthy" --state-dir "$state/healthy" "${expire[@]}"
 echo "=== check_msglogs_expire, broken: imexpire has not finished for 3 days"

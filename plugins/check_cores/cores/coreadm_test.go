@@ -188,7 +188,7 @@ func TestCoreadmCommand(t *testing.T) {
 			name:  "a relative --coreadm",
 			args:  []string{"--coreadm", "bin/coreadm"},
 			code:  3,
-			line1: "CORES UNKNOWN - --coreadm bin/coreadm: must be an absolute path",
+			line1: "CORES UNKNOWN - --coreadm bin/coreadm: must be an absolute path (see check_cores --help)",
 		},
 		{
 			name:   "a --coreadm that is not executable",

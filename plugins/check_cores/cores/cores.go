@@ -91,23 +91,28 @@ type findings struct {
 	problems []string // candidates that could not be read
 }
 
-func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error) {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	if o.Depth < 0 {
-		return nil, plugin.Unknownf("--depth %d: must be 0 or more", o.Depth)
+		return fmt.Errorf("--depth %d: must be 0 or more", o.Depth)
 	}
 	for _, p := range splitList(o.CriticalPrograms) {
 		if _, err := filepath.Match(p, ""); err != nil {
-			return nil, plugin.Unknownf("--critical-program %q: %v", p, err)
+			return fmt.Errorf("--critical-program %q: %v", p, err)
 		}
 	}
 	for _, g := range o.Names {
 		if _, err := filepath.Match(g, ""); err != nil {
-			return nil, plugin.Unknownf("--name %q: %v", g, err)
+			return fmt.Errorf("--name %q: %v", g, err)
 		}
 	}
 	if o.Coreadm != "" && !filepath.IsAbs(o.Coreadm) {
-		return nil, plugin.Unknownf("--coreadm %s: must be an absolute path", o.Coreadm)
+		return fmt.Errorf("--coreadm %s: must be an absolute path", o.Coreadm)
 	}
+	return nil
+}
+
+func check(env *plugin.Env, o *options, sys systemPaths) (*plugin.Result, error) {
 	env.Stage("finding msg-svr-base")
 	l, err := openLayout(env, o)
 	if err != nil {

@@ -400,9 +400,9 @@ func TestStates(t *testing.T) {
 			code:  1,
 			line1: "CORES WARNING - 1 core: imapd (pid 4711, 1h ago)",
 		},
-		{name: "negative depth", args: []string{"--depth", "-1"}, code: 3, line1: "CORES UNKNOWN - --depth -1: must be 0 or more"},
+		{name: "negative depth", args: []string{"--depth", "-1"}, code: 3, line1: "CORES UNKNOWN - --depth -1: must be 0 or more (see check_cores --help)"},
 		{name: "bad range", args: []string{"-w", "abc"}, code: 3},
-		{name: "bad pattern", args: []string{"-C", "[x"}, code: 3, line1: `CORES UNKNOWN - --critical-program "[x": syntax error in pattern`},
+		{name: "bad pattern", args: []string{"-C", "[x"}, code: 3, line1: `CORES UNKNOWN - --critical-program "[x": syntax error in pattern (see check_cores --help)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

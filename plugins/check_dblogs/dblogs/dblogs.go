@@ -60,7 +60,8 @@ func Spec() plugin.Spec {
 	}
 }
 
-func (o *options) validate() error {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	if o.RateWindow.D() < 10*time.Minute {
 		return fmt.Errorf("--rate-window %s is too short (10m at least)", units.FormatAge(o.RateWindow.D()))
 	}
@@ -83,9 +84,6 @@ type summary struct {
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
-	if err := o.validate(); err != nil {
-		return nil, plugin.Unknownf("%v", err)
-	}
 	l, err := o.OpenLayout(env, o.StoreRoot)
 	if err != nil && o.StoreRoot == "" {
 		return nil, plugin.Unknownf("%v", err)
@@ -194,23 +192,16 @@ func reportAge(res *plugin.Result, sum *summary, o *options, now time.Time, logs
 		}
 	}
 	age := max(now.Sub(oldest.modTime), 0)
-	s, limit := plugin.OK, ""
-	switch {
-	case o.AgeCritical > 0 && age > o.AgeCritical.D():
-		s, limit = plugin.CRITICAL, " (critical "+units.FormatAge(o.AgeCritical.D())+")"
-	case o.AgeWarning > 0 && age > o.AgeWarning.D():
-		s, limit = plugin.WARNING, " (warning "+units.FormatAge(o.AgeWarning.D())+")"
+	lim := threshold.DurationLimits{Warning: o.AgeWarning.D(), Critical: o.AgeCritical.D()}
+	s, limit := lim.Check(age), ""
+	if s != plugin.OK {
+		limit = " (" + strings.ToLower(s.String()) + " " + units.FormatAge(lim.Limit(s)) + ")"
 	}
 	res.Add(s, "oldest log %s is %s old%s, last written %s", oldest.name, units.FormatAge(age), limit, oldest.modTime.Format(time.RFC3339))
 	sum.age = fmt.Sprintf("oldest %s old%s", units.FormatAge(age), limit)
 	sum.ageHit = s != plugin.OK
 	p := plugin.NewPerf("oldest_age", float64(age/time.Second), "s").Bounds(0, nan)
-	if o.AgeWarning > 0 {
-		p.Warn = fmt.Sprint(int64(o.AgeWarning.D() / time.Second))
-	}
-	if o.AgeCritical > 0 {
-		p.Crit = fmt.Sprint(int64(o.AgeCritical.D() / time.Second))
-	}
+	p.Warn, p.Crit = lim.PerfWarn(), lim.PerfCrit()
 	res.AddPerf(p)
 }
 

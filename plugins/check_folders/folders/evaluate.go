@@ -3,7 +3,6 @@ package folders
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -205,8 +204,7 @@ func addPerf(res *plugin.Result, o *options, rec *record) {
 // agePerf is the age of the result: 0 for a live run.
 func agePerf(o *options, age time.Duration) plugin.Perf {
 	p := plugin.NewPerf("result_age", math.Round(max(age, 0).Seconds()), "s").Bounds(0, nan)
-	p.Warn = strconv.FormatFloat(o.MaxResultAge.D().Seconds(), 'f', -1, 64)
-	p.Crit = strconv.FormatFloat(o.MaxResultAgeCrit.D().Seconds(), 'f', -1, 64)
+	p.Warn, p.Crit = o.resultAgeLimits().PerfWarn(), o.resultAgeLimits().PerfCrit()
 	return p
 }
 
@@ -223,22 +221,21 @@ const clockSkew = 5 * time.Minute
 // nothing about when reconstruct last looked (a wrong clock, then or now):
 // it is never fresh, and never OK.
 func ageSummary(res *plugin.Result, o *options, rec *record, age time.Duration) string {
-	warn, crit := o.MaxResultAge.D(), o.MaxResultAgeCrit.D()
+	lim := o.resultAgeLimits()
 	when := rec.Started.Local().Format("2006-01-02 15:04:05 MST")
 	if age < -clockSkew {
 		res.Add(plugin.UNKNOWN, "saved result is dated %s, %s in the future: not trusted; is the clock right? the next refresh replaces it", when, ageText(-age))
 		return fmt.Sprintf(" (result dated %s in the future: not trusted)", ageText(-age))
 	}
-	switch {
-	case age > crit:
-		res.Add(plugin.CRITICAL, "saved result of %s is %s old, older than %s (--max-result-age-critical): is the refresh job running?", when, ageText(age), ageText(crit))
-	case age > warn:
-		res.Add(plugin.WARNING, "saved result of %s is %s old, older than %s (--max-result-age): is the refresh job running?", when, ageText(age), ageText(warn))
-	default:
+	s := lim.Check(age)
+	if s == plugin.OK {
 		res.Add(plugin.OK, "saved result of %s, %s old", when, ageText(max(age, 0)))
+	} else {
+		res.Add(s, "saved result of %s is %s old, older than %s (--result-age-%s): is the refresh job running?",
+			when, ageText(age), ageText(lim.Limit(s)), strings.ToLower(s.String()))
 	}
 	res.AddPerf(agePerf(o, age))
-	if age > warn {
+	if s != plugin.OK {
 		return fmt.Sprintf(" (result %s old: stale)", ageText(age))
 	}
 	return fmt.Sprintf(" (result %s old)", ageText(max(age, 0)))

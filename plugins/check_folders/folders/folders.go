@@ -47,10 +47,13 @@ type options struct {
 	Mode              string          `long:"mode" value-name:"MODE" choice:"run" choice:"refresh" choice:"cached" default:"run" description:"run: run reconstruct now and report; refresh: run it and save the result in --state-dir (for cron; give a long --timeout); cached: report the saved result without running anything"`
 	Refresh           bool            `long:"refresh" description:"same as --mode=refresh"`
 	Cached            bool            `long:"cached" description:"same as --mode=cached"`
-	MaxResultAge      units.Duration  `long:"max-result-age" value-name:"DURATION" default:"26h" description:"cached mode: WARNING when the saved result is older than this (a stale result is not health)"`
-	MaxResultAgeCrit  units.Duration  `long:"max-result-age-critical" value-name:"DURATION" default:"3d" description:"cached mode: CRITICAL when the saved result is older than this"`
+	ResultAgeWarning  units.Duration  `long:"result-age-warning" value-name:"DURATION" default:"26h" description:"cached mode: WARNING when the saved result is older than this (a stale result is not health)"`
+	ResultAgeCritical units.Duration  `long:"result-age-critical" value-name:"DURATION" default:"3d" description:"cached mode: CRITICAL when the saved result is older than this"`
 	SudoUser          string          `long:"sudo-user" value-name:"USER" description:"run reconstruct as USER through sudo -n -u USER (the sudoers rule, which must match the exact arguments, is in /usr/share/doc/msgstore-plugins/README.check_folders.md)"`
 	SudoPath          string          `long:"sudo-path" value-name:"PATH" default:"/usr/bin/sudo" description:"sudo program for --sudo-user"`
+	// The names of the result age limits before the options followed one scheme.
+	MaxResultAge     units.Duration `long:"max-result-age" hidden:"true" alias-of:"result-age-warning"`
+	MaxResultAgeCrit units.Duration `long:"max-result-age-critical" hidden:"true" alias-of:"result-age-critical"`
 }
 
 // Spec returns the plugin with fresh default options.
@@ -71,7 +74,7 @@ func Spec() plugin.Spec {
 			"check_folders -B /opt/SUNWmsgsr",
 			"check_folders -p primary --mailbox user/jdoe/ -w 0 -c 5",
 			"check_folders --mode=refresh -t 4h --sudo-user mailsrv   # from cron, nightly",
-			"check_folders --mode=cached --sudo-user mailsrv --max-result-age 26h",
+			"check_folders --mode=cached --sudo-user mailsrv --result-age-warning 26h",
 		},
 		Timeout: defaultTimeout,
 		Options: o,
@@ -115,39 +118,57 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	return evaluate(env, o, c, rec, view{}), nil
 }
 
+// Validate is called by the harness once the options are parsed: what
+// can be judged without the installation.
+func (o *options) Validate() error {
+	switch {
+	case o.Refresh && o.Cached:
+		return fmt.Errorf("--refresh and --cached exclude each other")
+	case (o.Refresh || o.Cached) && o.Mode != "run":
+		return fmt.Errorf("give either --mode or --refresh/--cached, not both")
+	}
+	if o.ResultAgeWarning <= 0 || o.ResultAgeCritical <= 0 {
+		return fmt.Errorf("--result-age-warning and --result-age-critical must be greater than 0")
+	}
+	if o.ResultAgeCritical < o.ResultAgeWarning {
+		return fmt.Errorf("--result-age-critical %s is shorter than --result-age-warning %s",
+			units.FormatAge(o.ResultAgeCritical.D()), units.FormatAge(o.ResultAgeWarning.D()))
+	}
+	if o.Partition != "" && !partitionNick().MatchString(o.Partition) {
+		return fmt.Errorf("--partition %q: a partition nickname is lowercase letters and digits (e.g. primary), not a path", o.Partition)
+	}
+	for _, m := range o.Mailboxes {
+		if err := validMailbox(m); err != nil {
+			return err
+		}
+	}
+	// Bad patterns are rejected before running, in every mode; the
+	// documented ones are compiled only when output is parsed.
+	if err := ValidatePatterns(o.Patterns, o.NoDefaultPatterns, o.NotRunningPattern); err != nil {
+		return err
+	}
+	if o.SudoUser != "" {
+		if !userName().MatchString(o.SudoUser) {
+			return fmt.Errorf("--sudo-user %q is not a user name", o.SudoUser)
+		}
+		if !filepath.IsAbs(o.SudoPath) {
+			return fmt.Errorf("--sudo-path %s: the path must be absolute", o.SudoPath)
+		}
+	}
+	return nil
+}
+
+// configure derives what the run needs from the validated options and the
+// installation (the state dir, msg-svr-base, reconstruct's path).
 func configure(env *plugin.Env, o *options) (*config, error) {
 	c := &config{mode: o.Mode, patterns: o.Patterns, noDefaults: o.NoDefaultPatterns, notRunning: o.NotRunningPattern}
 	switch {
-	case o.Refresh && o.Cached:
-		return nil, fmt.Errorf("--refresh and --cached exclude each other")
-	case (o.Refresh || o.Cached) && o.Mode != "run":
-		return nil, fmt.Errorf("give either --mode or --refresh/--cached, not both")
 	case o.Refresh:
 		c.mode = "refresh"
 	case o.Cached:
 		c.mode = "cached"
 	}
-	if o.MaxResultAge <= 0 || o.MaxResultAgeCrit <= 0 {
-		return nil, fmt.Errorf("--max-result-age and --max-result-age-critical must be greater than 0")
-	}
-	if o.MaxResultAgeCrit < o.MaxResultAge {
-		return nil, fmt.Errorf("--max-result-age-critical %s is shorter than --max-result-age %s",
-			units.FormatAge(o.MaxResultAgeCrit.D()), units.FormatAge(o.MaxResultAge.D()))
-	}
-	if o.Partition != "" && !partitionNick().MatchString(o.Partition) {
-		return nil, fmt.Errorf("--partition %q: a partition nickname is lowercase letters and digits (e.g. primary), not a path", o.Partition)
-	}
-	for _, m := range o.Mailboxes {
-		if err := validMailbox(m); err != nil {
-			return nil, err
-		}
-	}
 	if err := o.Resolve(env.Getenv); err != nil {
-		return nil, err
-	}
-	// Bad patterns are rejected before running, in every mode; the
-	// documented ones are compiled only when output is parsed.
-	if err := ValidatePatterns(o.Patterns, o.NoDefaultPatterns, o.NotRunningPattern); err != nil {
 		return nil, err
 	}
 	l, err := o.OpenLayout(env, "")
@@ -167,12 +188,6 @@ func configure(env *plugin.Env, o *options) (*config, error) {
 	c.args = reconstructArgs(o)
 	c.program, c.argv = c.reconstruct, c.args
 	if o.SudoUser != "" {
-		if !userName().MatchString(o.SudoUser) {
-			return nil, fmt.Errorf("--sudo-user %q is not a user name", o.SudoUser)
-		}
-		if !filepath.IsAbs(o.SudoPath) {
-			return nil, fmt.Errorf("--sudo-path %s: the path must be absolute", o.SudoPath)
-		}
 		c.program = o.SudoPath
 		c.argv = append([]string{"-n", "-u", o.SudoUser, "--", c.reconstruct}, c.args...)
 	}
@@ -281,3 +296,8 @@ func refreshCommand(o *options, c *config) string {
 
 // ageText is "3h12m" for durations, rounded to seconds.
 func ageText(d time.Duration) string { return units.FormatAge(d.Round(time.Second)) }
+
+// resultAgeLimits are the limits on the age of a saved result.
+func (o *options) resultAgeLimits() threshold.DurationLimits {
+	return threshold.DurationLimits{Warning: o.ResultAgeWarning.D(), Critical: o.ResultAgeCritical.D()}
+}

@@ -335,7 +335,7 @@ func TestOptionValuesCannotBecomeOptions(t *testing.T) {
 		{[]string{"--refresh", "--cached"}, "exclude each other"},
 		{[]string{"--mode", "cached", "--refresh"}, "not both"},
 		{[]string{"--mode", "fix"}, "Invalid value `fix'"},
-		{[]string{"--max-result-age", "3d", "--max-result-age-critical", "1d"}, "is shorter than"},
+		{[]string{"--result-age-warning", "3d", "--result-age-critical", "1d"}, "is shorter than"},
 	}
 	for _, tt := range tests {
 		out := run(t, s, tt.args...)
@@ -423,12 +423,12 @@ func TestCachedMode(t *testing.T) {
 	backdate(t, s, 30*time.Hour)
 	out = run(t, s, "--mode=cached")
 	out.Expect(t, service, warning)
-	out.Contains(t, "no damaged folders (result 1d6h old: stale)", "older than 1d2h (--max-result-age): is the refresh job running?")
+	out.Contains(t, "no damaged folders (result 1d6h old: stale)", "older than 1d2h (--result-age-warning): is the refresh job running?")
 	backdate(t, s, 4*24*time.Hour)
 	out = run(t, s, "--mode=cached")
 	out.Expect(t, service, critical)
-	out.Contains(t, "(--max-result-age-critical)")
-	run(t, s, "--mode=cached", "--max-result-age", "5d", "--max-result-age-critical", "6d").Expect(t, service, ok)
+	out.Contains(t, "(--result-age-critical)")
+	run(t, s, "--mode=cached", "--result-age-warning", "5d", "--result-age-critical", "6d").Expect(t, service, ok)
 
 	// Corrupt: UNKNOWN, and the next refresh replaces it.
 	for _, junk := range []string{"{not json", `{"version":99}`, ""} {

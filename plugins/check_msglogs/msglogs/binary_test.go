@@ -225,7 +225,7 @@ func TestBinaryServiceSubdirectories(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	o := v.run("--stale", "0")
+	o := v.run("--stale-warning", "0")
 	o.Expect(t, "MSGLOGS", 0)
 	o.Contains(t, "imap: first check", "log/imap/imap", "log/default/default", "2 rotated files; "+v.log("imap/imap"))
 	perfValue(t, o, "imap_rotated", 2)
@@ -236,7 +236,7 @@ func TestBinaryServiceSubdirectories(t *testing.T) {
 	}
 	v.append("imap/imap", critLine)
 	v.append("default/default", svcLine("stored[28250]", "General", "Error", "checkpoint failed"))
-	o = v.run("--stale", "0")
+	o = v.run("--stale-warning", "0")
 	o.Expect(t, "MSGLOGS", 2)
 	perfValue(t, o, "imap_error", 1)
 	perfValue(t, o, "imap_critical", 1)
@@ -401,8 +401,8 @@ func TestBinaryMTA(t *testing.T) {
 	if age := o.Perf["mta_age"].Value; age < 7200 || age > 7200+120 {
 		t.Fatalf("mta_age %v, want about 7200", age)
 	}
-	v.run("-s", "mta", "--stale", "mta=3h").Expect(t, "MSGLOGS", 0)
-	v.run("-s", "mta", "--stale", "0").Expect(t, "MSGLOGS", 0)
+	v.run("-s", "mta", "--stale-warning", "mta=3h").Expect(t, "MSGLOGS", 0)
+	v.run("-s", "mta", "--stale-warning", "0").Expect(t, "MSGLOGS", 0)
 
 	v.append("mail.log_current",
 		"28-Nov-2026 16:30:00.01 tcp_local                 J 0 spammer@bad.example rfc822;jdoe@example.com jdoe@example.com\n",
@@ -452,7 +452,7 @@ func TestBinaryBadOptions(t *testing.T) {
 		{[]string{"-c", "critical"}, `expected [SERVICE:]LEVEL=RANGE`},
 		{[]string{"-c", "imap:critical=2:1"}, `invalid range`},
 		{[]string{"-e", "("}, `--exclude "(": error parsing regexp`},
-		{[]string{"--stale", "imap=soon"}, `--stale "imap=soon"`},
+		{[]string{"--stale-warning", "imap=soon"}, `--stale-warning "imap=soon"`},
 		{[]string{"--show", "99"}, `--show 99`},
 		{[]string{"--max-bytes", "1k"}, `--max-bytes`},
 	} {
@@ -494,7 +494,7 @@ func TestBinaryFromStartAndHelp(t *testing.T) {
 	perfValue(t, o, "imap_error", 1)
 	o.Contains(t, "imap: first check, read from the start")
 	o = v.run("--help")
-	if o.Code != 3 || !strings.Contains(o.Stdout, "--stale=[SERVICE=]DURATION") || !strings.Contains(o.Stdout, "256MiB)") {
+	if o.Code != 3 || !strings.Contains(o.Stdout, "--stale-warning=[SERVICE=]DURATION") || !strings.Contains(o.Stdout, "256MiB)") {
 		t.Fatalf("help:\n%s", o.Stdout)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/logtail"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/state"
+	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
 )
 
@@ -81,13 +82,13 @@ func Spec() plugin.Spec {
 			"each log ends (history is not news) unless --from-start. A corrupt state file is a WARNING and " +
 			"reading starts again at the end of the log. Lines longer than 64 KiB are counted by their start " +
 			"and cut. Levels Emergency, Alert and Catastrophic (not documented for 6.3 [U]) count as critical. " +
-			"The imta log has no liveness limit unless --stale imta=DURATION names one.",
+			"The imta log has no liveness limit unless --stale-warning imta=DURATION names one.",
 		Examples: []string{
 			"check_msglogs -B /opt/sun/comms/messaging64",
-			"check_msglogs -s imap,pop --stale 30m -w warning=20 -c error=10",
-			"check_msglogs -s mta --stale 15m -m 'tcp_local .* Q ' -e 'user/[^ ]*: Mailbox does not exist'",
+			"check_msglogs -s imap,pop --stale-warning 30m -w warning=20 -c error=10",
+			"check_msglogs -s mta --stale-warning 15m -m 'tcp_local .* Q ' -e 'user/[^ ]*: Mailbox does not exist'",
 			"check_msglogs --dir-warning 5GiB --rotated-warning 12 --state-dir /var/lib/nagios/msglogs",
-			"check_msglogs -s default --stale 0 -c critical=off -w error=off --expect 'default=imexpire.*Expire finished/26h'",
+			"check_msglogs -s default --stale-warning 0 -c critical=off -w error=off --expect 'default=imexpire.*Expire finished/26h'",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o) },
@@ -557,9 +558,7 @@ func addPerf(res *plugin.Result, cfg *config, r *logResult) {
 	}
 	res.AddPerf(plugin.NewPerf(r.svc+"_read", float64(r.rep.BytesRead), "B").Bounds(0, nan()))
 	age := plugin.NewPerf(r.svc+"_age", r.age.Round(time.Second).Seconds(), "s").Bounds(0, nan())
-	if s := cfg.staleFor(r.svc); s > 0 {
-		age.Warn = fmt.Sprint(int64(s.Seconds()))
-	}
+	age.Warn = threshold.DurationLimits{Warning: cfg.staleFor(r.svc)}.PerfWarn()
 	res.AddPerf(age)
 	for i, t := range r.expects {
 		label := r.svc + "_expect_age"
@@ -601,13 +600,8 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 			continue
 		}
 		seen = append(seen, d.path)
-		s := plugin.OK
-		switch {
-		case o.DirCrit > 0 && d.size > uint64(o.DirCrit):
-			s = plugin.CRITICAL
-		case o.DirWarn > 0 && d.size > uint64(o.DirWarn):
-			s = plugin.WARNING
-		}
+		lim := threshold.SizeLimits{Warning: uint64(o.DirWarning), Critical: uint64(o.DirCritical)}
+		s := lim.Check(d.size)
 		res.Add(s, "log directory %s holds %s in %d files", d.path, units.FormatBytes(d.size), d.count)
 		if s != plugin.OK {
 			found = append(found, note{s, "log dir " + units.FormatBytes(d.size), false})
@@ -617,12 +611,7 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 			label = fmt.Sprintf("log_dir_size_%s", selected[i])
 		}
 		p := plugin.NewPerf(label, float64(d.size), "B").Bounds(0, nan())
-		if o.DirWarn > 0 {
-			p.Warn = fmt.Sprint(uint64(o.DirWarn))
-		}
-		if o.DirCrit > 0 {
-			p.Crit = fmt.Sprint(uint64(o.DirCrit))
-		}
+		p.Warn, p.Crit = lim.PerfWarn(), lim.PerfCrit()
 		res.AddPerf(p)
 	}
 	for _, svc := range selected {
@@ -633,16 +622,16 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 		n := d.rotatedCount(svc)
 		s := plugin.OK
 		switch {
-		case o.RotCrit.Alerts(float64(n)):
+		case o.RotatedCritical.Alerts(float64(n)):
 			s = plugin.CRITICAL
-		case o.RotWarn.Alerts(float64(n)):
+		case o.RotatedWarning.Alerts(float64(n)):
 			s = plugin.WARNING
 		}
 		if s != plugin.OK {
 			res.Add(s, "%s: %d rotated files in %s: check logfile.%s.maxlogfiles and expiry", svc, n, d.path, svc)
 			found = append(found, note{s, fmt.Sprintf("%s: %d rotated files", svc, n), false})
 		}
-		res.AddPerf(plugin.NewPerf(svc+"_rotated", float64(n), "").Bounds(0, nan()).Thresholds(o.RotWarn, o.RotCrit))
+		res.AddPerf(plugin.NewPerf(svc+"_rotated", float64(n), "").Bounds(0, nan()).Thresholds(o.RotatedWarning, o.RotatedCritical))
 	}
 	return found
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // A log written "in the future" is a wrong clock, not a log the server
-// has just written: --stale must not count it as fresh.
+// has just written: --stale-warning must not count it as fresh.
 func TestBinaryLogModifiedInTheFuture(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -20,7 +20,7 @@ func TestBinaryLogModifiedInTheFuture(t *testing.T) {
 		{"two hours ahead", 2 * time.Hour, nil, 1, "imap: log modified 2h in the future (clock?)"},
 		{"a year ahead", 365 * 24 * time.Hour, nil, 1, "imap: log modified 365d in the future (clock?)"},
 		{"a minute ahead is clock drift", time.Minute, nil, 0, ""},
-		{"--stale off", 2 * time.Hour, []string{"--stale", "0"}, 0, ""},
+		{"--stale-warning off", 2 * time.Hour, []string{"--stale-warning", "0"}, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,8 +37,8 @@ func runAt(t *testing.T, v *server, now time.Time, args ...string) plugintest.Ou
 			o.Services = append(o.Services, args[i+1])
 		case "--expect":
 			o.Expect = append(o.Expect, args[i+1])
-		case "--stale":
-			o.Stale = append(o.Stale, args[i+1])
+		case "--stale-warning":
+			o.StaleWarning = append(o.StaleWarning, args[i+1])
 		case "--max-bytes":
 			o.MaxBytes = units.Size(mustSize(t, args[i+1]))
 		default:
@@ -79,7 +79,7 @@ func (v *server) writeLog(name string, mtime time.Time, lines ...string) {
 // nightly "Expire finished" through three nights.
 func TestExpectAppearsAgesOutReappearsAcrossRotation(t *testing.T) {
 	v := newServer(t)
-	args := []string{"-s", "default", "--stale", "0", "--expect", expireOpt}
+	args := []string{"-s", "default", "--stale-warning", "0", "--expect", expireOpt}
 	last := fixture.LastExpire(v.s.Now)
 
 	// First run: the sample's line is found in the log itself.
@@ -171,7 +171,7 @@ func TestBinaryExpectFirstRunFindsItInARotatedFile(t *testing.T) {
 				v.writeLog(name, now.Add(-time.Duration(len(tc.rotated)-i)*time.Hour), content)
 			}
 			v.writeLog("default", now.Add(-time.Minute), tc.current)
-			o := v.run("-s", "default", "--stale", "0", "--expect", expireOpt)
+			o := v.run("-s", "default", "--stale-warning", "0", "--expect", expireOpt)
 			o.Expect(t, "MSGLOGS", tc.code)
 			if tc.summary != "" && !strings.HasPrefix(o.Summary, tc.summary) {
 				t.Fatalf("summary %q, want %q", o.Summary, tc.summary)
@@ -179,7 +179,7 @@ func TestBinaryExpectFirstRunFindsItInARotatedFile(t *testing.T) {
 			o.Contains(t, tc.contains...)
 			checkAge(t, o, tc.age)
 			// The second run reads the state, not the rotated files.
-			o2 := v.run("-s", "default", "--stale", "0", "--expect", expireOpt)
+			o2 := v.run("-s", "default", "--stale-warning", "0", "--expect", expireOpt)
 			o2.Expect(t, "MSGLOGS", tc.code)
 			if strings.Contains(o2.Stdout, "first check") {
 				t.Fatalf("second run is a first check:\n%s", o2.Stdout)
@@ -218,14 +218,14 @@ func TestBinaryExpectSearchCapped(t *testing.T) {
 	filler := strings.Repeat(dated(now.Add(-2*time.Hour), strings.Repeat("filler ", 20)), 2000) // ~300 KiB
 	v.writeLog("default.11.1795000001", now.Add(-2*time.Hour), filler)
 	v.writeLog("default", now.Add(-time.Minute), dated(now.Add(-time.Hour), "Log created (3)"))
-	args := []string{"-s", "default", "--stale", "0", "--expect", expireOpt, "--max-bytes", "64KiB"}
+	args := []string{"-s", "default", "--stale-warning", "0", "--expect", expireOpt, "--max-bytes", "64KiB"}
 	for run := 0; run < 2; run++ {
 		o := v.run(args...)
 		o.Expect(t, "MSGLOGS", 3)
 		o.Contains(t, "default: search for '"+expireRE+"' incomplete",
 			"the search back stopped after 1 file (max bytes reached): the next run searches again")
 	}
-	o := v.run("-s", "default", "--stale", "0", "--expect", expireOpt)
+	o := v.run("-s", "default", "--stale-warning", "0", "--expect", expireOpt)
 	o.Expect(t, "MSGLOGS", 1)
 	o.Contains(t, "no '"+expireRE+"' line for 1d6h")
 
@@ -252,7 +252,7 @@ func TestBinaryExpectStateSurvivesCrashes(t *testing.T) {
 	// killed in the middle, though the test holds whenever the kill lands.
 	v.writeLog("default.11.1795000001", now.Add(-2*time.Hour), strings.Repeat(dated(now.Add(-2*time.Hour), strings.Repeat("busy ", 40)), 100000))
 	v.writeLog("default", now.Add(-time.Minute), dated(now.Add(-time.Hour), "Log created (3)"))
-	args := []string{"-B", v.s.Base(), "--state-dir", v.state, "-s", "default", "--stale", "0", "--expect", expireOpt}
+	args := []string{"-B", v.s.Base(), "--state-dir", v.state, "-s", "default", "--stale-warning", "0", "--expect", expireOpt}
 
 	cmd := exec.Command(v.bin, args...)
 	if err := cmd.Start(); err != nil {

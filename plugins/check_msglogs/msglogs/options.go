@@ -17,24 +17,27 @@ import (
 type options struct {
 	plugin.Common
 	state.Option
-	Services   []string        `short:"s" long:"service" value-name:"NAME" description:"check this service's log (repeatable or comma list): imap, pop, http, admin, default, imta, mta (default: each whose current log exists or was checked before)"`
-	LogDir     string          `short:"L" long:"log-dir" value-name:"DIR" description:"directory of every log (default: logfile.<service>.logdir (or <service>.logfile.logdir) from msg.conf, IMTA_LOG from imta_tailor for mta and imta, else BASE/log); a log that is a directory holding the service's logs (BASE/log/imap/imap, as the 6.3 guide's log/default/default) is followed into"`
-	Warning    []string        `short:"w" long:"warning" value-name:"[SERVICE:]LEVEL=RANGE" description:"WARNING when the count of new lines of LEVEL (critical, error, warning, match, rejected) is outside RANGE; 'off' disables; repeatable, later wins (default: error=0 match=0, i.e. any new Error line or --match line)"`
-	Critical   []string        `short:"c" long:"critical" value-name:"[SERVICE:]LEVEL=RANGE" description:"CRITICAL when the count of new lines of LEVEL is outside RANGE, e.g. -c critical=0 -c imap:error=10 (default: critical=0, i.e. any new Critical line)"`
-	Stale      []string        `long:"stale" value-name:"[SERVICE=]DURATION" description:"WARNING when a current log was not written for longer than this; 0 turns it off; repeatable, e.g. --stale 1h --stale admin=6h (default: 1h; off for imta, which is written only when there is trouble)"`
-	Exclude    []string        `short:"e" long:"exclude" value-name:"REGEX" description:"drop counted lines that match this regular expression (RE2 syntax; repeatable), for known noise"`
-	Match      []string        `short:"m" long:"match" value-name:"REGEX" description:"also count lines that match this regular expression (repeatable) as level 'match', in every log including mta"`
-	Commit     bool            `long:"commit" description:"in a terminal, save the new positions too: an interactive run only reads, so that it does not take the new lines from the scheduled check"`
-	FromStart  bool            `long:"from-start" description:"on the first run of a log (no state yet) read it from its start instead of its end"`
-	MaxBytes   units.Size      `long:"max-bytes" value-name:"SIZE" default:"256MiB" description:"read at most this much per run and log; the rest is read by the next run (said in long output)"`
-	Show       int             `long:"show" value-name:"N" default:"3" description:"show the newest N counted lines per log in long output (0-20)"`
-	DirWarn    units.Size      `long:"dir-warning" value-name:"SIZE" description:"WARNING when the log directory holds more than SIZE (e.g. 5GiB; default: off)"`
-	DirCrit    units.Size      `long:"dir-critical" value-name:"SIZE" description:"CRITICAL when the log directory holds more than SIZE (default: off)"`
-	RotWarn    threshold.Range `long:"rotated-warning" value-name:"RANGE" description:"WARNING when a service's count of rotated files (imap.<seq>.<epoch>, mail.log_yesterday...) is outside RANGE, e.g. 12 (logfile.*.maxlogfiles is 10 by default [P]; default: off)"`
-	RotCrit    threshold.Range `long:"rotated-critical" value-name:"RANGE" description:"CRITICAL when a service's count of rotated files is outside RANGE (default: off)"`
-	Expect     []string        `long:"expect" value-name:"SERVICE=REGEX/MAXAGE" description:"WARNING when no line matching REGEX was written to SERVICE's log within MAXAGE (e.g. --expect 'default=imexpire.*Expire finished/26h': the nightly expire stopped); split at the last '/', so REGEX may hold '/'; the time is the line's own date (the log's mtime when it has none); the last match is kept across runs and rotations, and the first run searches the rotated files back for it (within --max-bytes and the timeout; UNKNOWN when that was too little to judge); repeatable"`
-	ExpectCrit bool            `long:"expect-critical" description:"a missing --expect line is CRITICAL instead of WARNING"`
-	XMLCode    []string        `long:"mta-xml-code" value-name:"ATTR" description:"attributes holding the entry code in mail.log_current records written with LOG_FORMAT=4 (<en ... ec=\"J\" .../>; not public [U]: first that is present wins; comma list; default: ec,ac; <co> connection records are never rejections)"`
+	Services        []string        `short:"s" long:"service" value-name:"NAME" description:"check this service's log (repeatable or comma list): imap, pop, http, admin, default, imta, mta (default: each whose current log exists or was checked before)"`
+	LogDir          string          `short:"L" long:"log-dir" value-name:"DIR" description:"directory of every log (default: logfile.<service>.logdir (or <service>.logfile.logdir) from msg.conf, IMTA_LOG from imta_tailor for mta and imta, else BASE/log); a log that is a directory holding the service's logs (BASE/log/imap/imap, as the 6.3 guide's log/default/default) is followed into"`
+	Warning         []string        `short:"w" long:"warning" value-name:"[SERVICE:]LEVEL=RANGE" description:"WARNING when the count of new lines of LEVEL (critical, error, warning, match, rejected) is outside RANGE; 'off' disables; repeatable, later wins (default: error=0 match=0, i.e. any new Error line or --match line)"`
+	Critical        []string        `short:"c" long:"critical" value-name:"[SERVICE:]LEVEL=RANGE" description:"CRITICAL when the count of new lines of LEVEL is outside RANGE, e.g. -c critical=0 -c imap:error=10 (default: critical=0, i.e. any new Critical line)"`
+	StaleWarning    []string        `long:"stale-warning" value-name:"[SERVICE=]DURATION" description:"WARNING when a current log was not written for longer than this; 0 turns it off; repeatable, e.g. --stale-warning 1h --stale-warning admin=6h (default: 1h; off for imta, which is written only when there is trouble)"`
+	Exclude         []string        `short:"e" long:"exclude" value-name:"REGEX" description:"drop counted lines that match this regular expression (RE2 syntax; repeatable), for known noise"`
+	Match           []string        `short:"m" long:"match" value-name:"REGEX" description:"also count lines that match this regular expression (repeatable) as level 'match', in every log including mta"`
+	Commit          bool            `long:"commit" description:"in a terminal, save the new positions too: an interactive run only reads, so that it does not take the new lines from the scheduled check"`
+	FromStart       bool            `long:"from-start" description:"on the first run of a log (no state yet) read it from its start instead of its end"`
+	MaxBytes        units.Size      `long:"max-bytes" value-name:"SIZE" default:"256MiB" description:"read at most this much per run and log; the rest is read by the next run (said in long output)"`
+	Show            int             `long:"show" value-name:"N" default:"3" description:"show the newest N counted lines per log in long output (0-20)"`
+	DirWarning      units.Size      `long:"dir-warning" value-name:"SIZE" description:"WARNING when the log directory holds more than SIZE (e.g. 5GiB; default: off)"`
+	DirCritical     units.Size      `long:"dir-critical" value-name:"SIZE" description:"CRITICAL when the log directory holds more than SIZE (default: off)"`
+	RotatedWarning  threshold.Range `long:"rotated-warning" value-name:"RANGE" description:"WARNING when a service's count of rotated files (imap.<seq>.<epoch>, mail.log_yesterday...) is outside RANGE, e.g. 12 (logfile.*.maxlogfiles is 10 by default [P]; default: off)"`
+	RotatedCritical threshold.Range `long:"rotated-critical" value-name:"RANGE" description:"CRITICAL when a service's count of rotated files is outside RANGE (default: off)"`
+	Expect          []string        `long:"expect" value-name:"SERVICE=REGEX/MAXAGE" description:"WARNING when no line matching REGEX was written to SERVICE's log within MAXAGE (e.g. --expect 'default=imexpire.*Expire finished/26h': the nightly expire stopped); split at the last '/', so REGEX may hold '/'; the time is the line's own date (the log's mtime when it has none); the last match is kept across runs and rotations, and the first run searches the rotated files back for it (within --max-bytes and the timeout; UNKNOWN when that was too little to judge); repeatable"`
+	ExpectCritical  bool            `long:"expect-critical" description:"a missing --expect line is CRITICAL instead of WARNING"`
+	XMLCode         []string        `long:"mta-xml-code" value-name:"ATTR" description:"attributes holding the entry code in mail.log_current records written with LOG_FORMAT=4 (<en ... ec=\"J\" .../>; not public [U]: first that is present wins; comma list; default: ec,ac; <co> connection records are never rejections)"`
+	// --stale was the only liveness limit, a warning, before the options
+	// followed one scheme.
+	Stale []string `long:"stale" hidden:"true" alias-of:"stale-warning"`
 }
 
 // services are the logs the plugin knows, in output order.
@@ -52,11 +55,11 @@ func knownService(s string) bool {
 	return false
 }
 
-// defaultStale is the liveness limit when --stale names none.
+// defaultStale is the liveness limit when --stale-warning names none.
 const defaultStale = time.Hour
 
 // quietByDefault are the logs whose silence is no sign of trouble, with no
-// liveness limit unless --stale names them: imta is written when the MTA's
+// liveness limit unless --stale-warning names them: imta is written when the MTA's
 // store delivery has something to say, which on a healthy server may be
 // never for days.
 var quietByDefault = []string{"imta"}
@@ -75,6 +78,13 @@ type config struct {
 	// definition holds the remaining options that tell check definitions
 	// apart (log dir, hygiene thresholds), for the state key.
 	definition []string
+}
+
+// Validate is called by the harness once the options are parsed; the
+// check parses them again into its config (pure and cheap).
+func (o *options) Validate() error {
+	_, err := parseConfig(o)
+	return err
 }
 
 func parseConfig(o *options) (*config, error) {
@@ -103,18 +113,18 @@ func parseConfig(o *options) (*config, error) {
 	if err := parseLevelRanges("--critical", o.Critical, c.crit); err != nil {
 		return nil, err
 	}
-	for _, v := range o.Stale {
+	for _, v := range o.StaleWarning {
 		svc, dur, found := strings.Cut(v, "=")
 		if !found {
 			svc, dur = "", v
 		}
 		svc = strings.ToLower(strings.TrimSpace(svc))
 		if svc != "" && !knownService(svc) {
-			return nil, fmt.Errorf("--stale %q: unknown service %q (known: %s)", v, svc, strings.Join(services, ", "))
+			return nil, fmt.Errorf("--stale-warning %q: unknown service %q (known: %s)", v, svc, strings.Join(services, ", "))
 		}
 		d, err := units.ParseDuration(dur)
 		if err != nil {
-			return nil, fmt.Errorf("--stale %q: %v", v, err)
+			return nil, fmt.Errorf("--stale-warning %q: %v", v, err)
 		}
 		c.stale[svc] = d
 	}
@@ -134,7 +144,7 @@ func parseConfig(o *options) (*config, error) {
 		}
 	}
 	c.expectStatus = plugin.WARNING
-	if o.ExpectCrit {
+	if o.ExpectCritical {
 		c.expectStatus = plugin.CRITICAL
 	}
 	for _, v := range o.XMLCode {
@@ -148,8 +158,8 @@ func parseConfig(o *options) (*config, error) {
 		}
 	}
 	c.definition = []string{"log-dir=" + o.LogDir,
-		fmt.Sprintf("dir=%d,%d", o.DirWarn, o.DirCrit),
-		"rotated=" + o.RotWarn.String() + "," + o.RotCrit.String()}
+		fmt.Sprintf("dir=%d,%d", o.DirWarning, o.DirCritical),
+		"rotated=" + o.RotatedWarning.String() + "," + o.RotatedCritical.String()}
 	if o.Show < 0 || o.Show > 20 {
 		return nil, fmt.Errorf("--show %d: must be between 0 and 20", o.Show)
 	}

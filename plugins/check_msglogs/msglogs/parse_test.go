@@ -69,7 +69,7 @@ func TestMTAAction(t *testing.T) {
 
 func TestParseConfig(t *testing.T) {
 	o := &options{Warning: []string{"warning=10", "pop:error=off"}, Critical: []string{"imap:error=5"},
-		Stale: []string{"2h", "admin=0"}, Show: 3, MaxBytes: 1 << 20, Services: []string{"imap,POP", "mta", "imap"}}
+		StaleWarning: []string{"2h", "admin=0"}, Show: 3, MaxBytes: 1 << 20, Services: []string{"imap,POP", "mta", "imap"}}
 	c, err := parseConfig(o)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestCounterKeepsMostSevereFirst(t *testing.T) {
 func TestSpecInProcess(t *testing.T) {
 	v := newServer(t)
 	var out bytes.Buffer
-	args := []string{"-B", v.s.Base(), "--state-dir", v.state, "-s", "imap", "--stale", "1s"}
+	args := []string{"-B", v.s.Base(), "--state-dir", v.state, "-s", "imap", "--stale-warning", "1s"}
 	code := plugin.Execute(Spec(), args, &out, &out, func(string) string { return "" })
 	if code != 1 || !strings.HasPrefix(out.String(), "MSGLOGS WARNING - imap: log silent for 1m") {
 		t.Fatalf("exit %d: %s", code, out.String())

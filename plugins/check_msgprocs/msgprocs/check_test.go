@@ -165,14 +165,14 @@ func TestCheck(t *testing.T) {
 			return snapshot{procs: without(tb.healthy().procs, "popd", "mshttpd")}
 		}, []string{"--ignore", "popd", "--ignore=mshttpd,enpd", "--expect", "tcp_lmtp_server,AService"},
 			want{code: 2, summary: "not running: tcp_lmtp_server, AService",
-				has:  []string{"[CRITICAL] AService: not running (expected: --expect): named with --expect or --count", "[OK] enpd: 1 process running (--ignore)"},
+				has:  []string{"[CRITICAL] AService: not running (expected: --expect): named with --expect or --count-critical", "[OK] enpd: 1 process running (--ignore)"},
 				perf: map[string]string{"procs_AService": "0;;1:", "procs_popd": "0;;", "procs_tcp_lmtp_server": "0;;1:"}}},
-		{"--count range", func(s *fixture.Server, tb *table) snapshot {
+		{"--count-critical range", func(s *fixture.Server, tb *table) snapshot {
 			for i := 0; i < 4; i++ {
 				tb.daemon("imapd", time.Minute)
 			}
 			return snapshot{procs: tb.healthy().procs}
-		}, []string{"--count", "imapd=1:4,mshttpd=1:", "--count-warning", "mshttpd=2:"},
+		}, []string{"--count-critical", "imapd=1:4,mshttpd=1:", "--count-warning", "mshttpd=2:"},
 			want{code: 2, summary: "imapd: 6 processes (critical outside 1:4) - mshttpd: 1 process (warning outside 2:)",
 				has:  []string{"[CRITICAL] imapd: 6 processes running (critical outside 1:4) (expected: service.imap.enable = yes in msg.conf): pid 1000 up 1m, pid 1001 up 1m, pid 1002 up 1m, pid 1003 up 1m, pid 1006 up 7h, and 1 more"},
 				perf: map[string]string{"procs_imapd": "6;;1:4", "procs_mshttpd": "1;2:;1:"}}},
@@ -270,9 +270,9 @@ func TestBadOptions(t *testing.T) {
 		args []string
 		line string
 	}{
-		{[]string{"--count", "imapd"}, `--count "imapd": expected NAME=RANGE, e.g. imapd=1:4`},
-		{[]string{"--count", "imapd=x"}, `--count imapd: invalid range "x"`},
-		{[]string{"--count", "imapd=1:,imapd=2:"}, "--count gives imapd twice"},
+		{[]string{"--count-critical", "imapd"}, `--count-critical "imapd": expected NAME=RANGE, e.g. imapd=1:4`},
+		{[]string{"--count-critical", "imapd=x"}, `--count-critical imapd: invalid range "x"`},
+		{[]string{"--count-critical", "imapd=1:,imapd=2:"}, "--count-critical gives imapd twice"},
 		{[]string{"--count-warning", "=1:"}, `--count-warning "=1:": empty program name`},
 		{[]string{"--expect", "lib/imapd"}, `--expect "lib/imapd": a program name is a file name in BASE/lib`},
 		{[]string{"--expect", "imapd,"}, `--expect "": empty program name`},

@@ -58,7 +58,7 @@ func findDaemon(name string) (daemon, bool) {
 			return d, true
 		}
 	}
-	return daemon{name: name, role: "named with --expect or --count", missing: plugin.CRITICAL}, false
+	return daemon{name: name, role: "named with --expect or --count-critical", missing: plugin.CRITICAL}, false
 }
 
 // expectation is which daemons should run, and why each.

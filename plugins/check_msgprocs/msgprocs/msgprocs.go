@@ -18,10 +18,12 @@ import (
 
 type options struct {
 	plugin.Common
-	Expect       []string `long:"expect" value-name:"NAME" description:"also expect this program of BASE/lib to run, e.g. tcp_lmtp_server (repeatable, or a comma list); a missing one is critical"`
-	Ignore       []string `long:"ignore" value-name:"NAME" description:"do not expect this program, whatever the configuration says, e.g. popd (repeatable, or a comma list); its count is still reported"`
-	Count        []string `long:"count" value-name:"NAME=RANGE" description:"critical when the number of NAME processes is outside RANGE, e.g. imapd=1:4 (repeatable, or a comma list). Default for an expected program: 1: (at least one; for watcher that is a warning)"`
-	CountWarning []string `long:"count-warning" value-name:"NAME=RANGE" description:"warn when the number of NAME processes is outside RANGE, e.g. mshttpd=1:2 (repeatable, or a comma list)"`
+	Expect        []string `long:"expect" value-name:"NAME" description:"also expect this program of BASE/lib to run, e.g. tcp_lmtp_server (repeatable, or a comma list); a missing one is critical"`
+	Ignore        []string `long:"ignore" value-name:"NAME" description:"do not expect this program, whatever the configuration says, e.g. popd (repeatable, or a comma list); its count is still reported"`
+	CountCritical []string `long:"count-critical" value-name:"NAME=RANGE" description:"critical when the number of NAME processes is outside RANGE, e.g. imapd=1:4 (repeatable, or a comma list). Default for an expected program: 1: (at least one; for watcher that is a warning)"`
+	CountWarning  []string `long:"count-warning" value-name:"NAME=RANGE" description:"warn when the number of NAME processes is outside RANGE, e.g. mshttpd=1:2 (repeatable, or a comma list)"`
+	// --count was the critical count before the options followed one scheme.
+	Count []string `long:"count" hidden:"true" alias-of:"count-critical"`
 }
 
 // Spec returns the plugin with fresh default options; check_msgprocs' main
@@ -47,7 +49,7 @@ func specWith(list lister) plugin.Spec {
 		Examples: []string{
 			"check_msgprocs -B /opt/sun/comms/messaging64",
 			"check_msgprocs --ignore popd,mshttpd --expect tcp_lmtp_server",
-			"check_msgprocs --count imapd=1:4 --count-warning mshttpd=1:2 -v",
+			"check_msgprocs --count-critical imapd=1:4 --count-warning mshttpd=1:2 -v",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o, list) },
@@ -58,6 +60,13 @@ func specWith(list lister) plugin.Spec {
 type settings struct {
 	expect, ignore []string
 	crit, warn     map[string]threshold.Range
+}
+
+// Validate is called by the harness once the options are parsed; the
+// check derives its settings again (they are pure and cheap).
+func (o *options) Validate() error {
+	_, err := o.settings()
+	return err
 }
 
 func (o *options) settings() (settings, error) {
@@ -76,7 +85,7 @@ func (o *options) settings() (settings, error) {
 			}
 		}
 	}
-	if s.crit, err = parseCounts("--count", o.Count); err != nil {
+	if s.crit, err = parseCounts("--count-critical", o.CountCritical); err != nil {
 		return s, err
 	}
 	if s.warn, err = parseCounts("--count-warning", o.CountWarning); err != nil {

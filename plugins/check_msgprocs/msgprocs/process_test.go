@@ -247,7 +247,7 @@ func TestAnotherInstallation(t *testing.T) {
 	out = run(t, "-B", s.Base(), "--expect", "xtestd", "-v")
 	out.Expect(t, "MSGPROCS", 2)
 	out.Contains(t, "[CRITICAL] imapd: not running (expected: service.imap.enable = yes in msg.conf): IMAP service; ",
-		fmt.Sprintf("[CRITICAL] xtestd: not running (expected: --expect): named with --expect or --count; not counted, another installation: pid %d runs %s/lib/xtestd\n", pid, other.Base()))
+		fmt.Sprintf("[CRITICAL] xtestd: not running (expected: --expect): named with --expect or --count-critical; not counted, another installation: pid %d runs %s/lib/xtestd\n", pid, other.Base()))
 }
 
 // The plugin's own name never makes it count: a plugin copied into BASE/lib

@@ -11,7 +11,6 @@ import (
 	"math"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -72,9 +71,6 @@ func newSpec(o *options) plugin.Spec {
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
-	if err := validate(o); err != nil {
-		return nil, plugin.Unknownf("%v", err)
-	}
 	dir, source, err := resolveQueue(env, o)
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
@@ -116,7 +112,8 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	return res, nil
 }
 
-func validate(o *options) error {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	if o.GrowthWindow.D() < time.Minute {
 		return fmt.Errorf("--growth-window %s: must be at least 1m", units.FormatAge(o.GrowthWindow.D()))
 	}
@@ -215,31 +212,19 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 	msgs.Warn, msgs.Crit = lim.warn.String(), lim.crit.String()
 	held := plugin.NewPerf(c.Name+"_held", float64(c.Held), "").Bounds(0, math.NaN())
 	oldest := plugin.NewPerf(c.Name+"_oldest", math.Round(age.Seconds()), "s").Bounds(0, math.NaN())
-	oldest.Warn, oldest.Crit = secondsRange(lim.ageWarn), secondsRange(lim.ageCrit)
+	oldest.Warn, oldest.Crit = lim.age.PerfWarn(), lim.age.PerfCrit()
 	res.AddPerf(msgs, held, oldest)
 	return found
 }
 
 // ageStatus is the state of a channel's oldest message and the limit it
-// passed.
+// passed: an empty channel has no oldest message.
 func ageStatus(age time.Duration, any bool, lim limits) (plugin.Status, time.Duration) {
-	switch {
-	case !any:
+	if !any {
 		return plugin.OK, 0
-	case lim.ageCrit > 0 && age > lim.ageCrit.D():
-		return plugin.CRITICAL, lim.ageCrit.D()
-	case lim.ageWarn > 0 && age > lim.ageWarn.D():
-		return plugin.WARNING, lim.ageWarn.D()
 	}
-	return plugin.OK, 0
-}
-
-// secondsRange is an age limit as a perfdata range in seconds ("" when off).
-func secondsRange(d units.Duration) string {
-	if d <= 0 {
-		return ""
-	}
-	return strconv.FormatInt(int64(d.D()/time.Second), 10)
+	s := lim.age.Check(age)
+	return s, lim.age.Limit(s)
 }
 
 // channelText is the long-output line of a channel:

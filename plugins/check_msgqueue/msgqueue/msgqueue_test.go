@@ -1,6 +1,7 @@
 package msgqueue
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -425,10 +426,13 @@ func TestBadOptions(t *testing.T) {
 		{[]string{"--growth-critical", "-1"}, "--growth-critical -1"},
 		{[]string{"--ignore-channel", "[x"}, `--ignore-channel "[x"`},
 	} {
-		s, args := sample(t)
-		res, out := run(t, s.Now, append(args, tc.args...)...)
-		wantStatus(t, res, out, plugin.UNKNOWN)
-		contains(t, out, tc.want)
+		// Refused before the check runs, as go-flags' own errors are.
+		_, args := sample(t)
+		var out bytes.Buffer
+		code := plugin.Execute(Spec(), append(args, tc.args...), &out, &out, func(string) string { return "" })
+		if code != 3 || !strings.HasPrefix(out.String(), "MSGQUEUE UNKNOWN - "+tc.want) || !strings.Contains(out.String(), "(see check_msgqueue --help)") {
+			t.Errorf("%v: exit %d %q, want UNKNOWN %q", tc.args, code, out.String(), tc.want)
+		}
 	}
 }
 

@@ -65,14 +65,15 @@ func (c channelDuration) MarshalFlag() (string, error) {
 
 // limits are the thresholds that apply to one channel.
 type limits struct {
-	warn, crit       threshold.Range // messages waiting
-	ageWarn, ageCrit units.Duration  // oldest message (0: off)
+	warn, crit threshold.Range          // messages waiting
+	age        threshold.DurationLimits // oldest message (0: off)
 }
 
 // limitsFor resolves the generic thresholds and the channel's overrides
 // (the last override given for a channel wins).
 func (o *options) limitsFor(ch string) limits {
-	l := limits{warn: o.Warning, crit: o.Critical, ageWarn: o.AgeWarning, ageCrit: o.AgeCritical}
+	l := limits{warn: o.Warning, crit: o.Critical,
+		age: threshold.DurationLimits{Warning: o.AgeWarning.D(), Critical: o.AgeCritical.D()}}
 	for _, c := range o.ChannelWarning {
 		if c.channel == ch {
 			l.warn = c.r
@@ -85,12 +86,12 @@ func (o *options) limitsFor(ch string) limits {
 	}
 	for _, c := range o.ChannelAgeWarning {
 		if c.channel == ch {
-			l.ageWarn = c.d
+			l.age.Warning = c.d.D()
 		}
 	}
 	for _, c := range o.ChannelAgeCritical {
 		if c.channel == ch {
-			l.ageCrit = c.d
+			l.age.Critical = c.d.D()
 		}
 	}
 	return l

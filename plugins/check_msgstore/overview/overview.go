@@ -71,6 +71,16 @@ type outcome struct {
 	duration time.Duration
 }
 
+// Validate is called by the harness once the options are parsed; run
+// derives the same selection again (pure and cheap).
+func (o *options) Validate() error {
+	if _, err := selectChecks(o.Checks, o.Skip); err != nil {
+		return err
+	}
+	_, err := parseWith(o.With)
+	return err
+}
+
 func run(env *plugin.Env, o *options) (*plugin.Result, error) {
 	selected, err := selectChecks(o.Checks, o.Skip)
 	if err != nil {

@@ -31,7 +31,7 @@ type options struct {
 	NoLogs        bool           `long:"no-logs" description:"do not check the file systems of the log directories (logfile.*.logdir, IMTA_LOG, BASE/log); one already measured as a partition, mboxlist or queue is only listed"`
 	NoQueue       bool           `long:"no-queue" description:"do not check the MTA queue (IMTA_QUEUE of imta_tailor, else DATA/queue)"`
 
-	// --predict, --predict-warn/--predict-crit, --state-dir: predict.go.
+	// --predict, --predict-warning/--predict-critical, --state-dir: predict.go.
 	predictOptions
 }
 
@@ -61,7 +61,7 @@ func newSpec(o *options, p probe) plugin.Spec {
 			"check_msgstore_disk -B /opt/sun/comms/messaging64",
 			"check_msgstore_disk -w 20% -c 10% -W 10% -K 5%",
 			"check_msgstore_disk -w 50GiB -c 20GiB -p primary -p secondary=/store2/partition",
-			"check_msgstore_disk --predict-warn 14d --predict-crit 3d --state-dir /var/lib/nagios/msgstore",
+			"check_msgstore_disk --predict-warning 14d --predict-critical 3d --state-dir /var/lib/nagios/msgstore",
 		},
 		Options: o,
 		Check:   func(env *plugin.Env) (*plugin.Result, error) { return check(env, o, p) },
@@ -117,6 +117,14 @@ func (f *filesystem) hasPartition() bool {
 	return false
 }
 
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
+	if o.LockThreshold != 0 && (o.LockThreshold < 1 || o.LockThreshold > 100) {
+		return fmt.Errorf("--lock-threshold %v: must be between 1 and 100", o.LockThreshold)
+	}
+	return nil
+}
+
 func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 	l, err := o.OpenLayout(env, o.StoreRoot)
 	if layout.IsDataMissing(err) {
@@ -141,10 +149,7 @@ func check(env *plugin.Env, o *options, p probe) (*plugin.Result, error) {
 			partial = append(partial, p)
 		}
 	}
-	lockAt, lockSource, err := lockThreshold(o, cfg)
-	if err != nil {
-		return nil, plugin.Unknownf("%v", err)
-	}
+	lockAt, lockSource := lockThreshold(o, cfg)
 	if lockSource.Source == "default" && o.LockThreshold == 0 {
 		if p := cfg.Partial("lock threshold assumed 99%", "give --lock-threshold"); p != "" {
 			partial = append(partial, p)
@@ -240,15 +245,12 @@ func queueDir(l *layout.Layout, cfg *layout.Configuration) string {
 // addSources says, with -v, where each configured value came from.
 // lockThreshold is the used percentage at which stored locks a partition,
 // or 0 when stored does not check (local.store.checkdiskusage = no).
-func lockThreshold(o *options, cfg *layout.Configuration) (float64, layout.Setting, error) {
+func lockThreshold(o *options, cfg *layout.Configuration) (float64, layout.Setting) {
 	if o.LockThreshold != 0 {
-		if o.LockThreshold < 1 || o.LockThreshold > 100 {
-			return 0, layout.Setting{}, fmt.Errorf("--lock-threshold %v: must be between 1 and 100", o.LockThreshold)
-		}
-		return o.LockThreshold, layout.Setting{Source: "--lock-threshold"}, nil
+		return o.LockThreshold, layout.Setting{Source: "--lock-threshold"}
 	}
 	pct, s, _ := cfg.LockThreshold()
-	return pct, s, nil
+	return pct, s
 }
 
 // measure stats every target, groups them by device and statfs's each

@@ -16,14 +16,17 @@ import (
 // in its options.
 type predictOptions struct {
 	state.Option
-	Predict       bool           `long:"predict" description:"keep a history of the used space of each file system in --state-dir and report the time until it is full (implied by --predict-warn and --predict-crit)"`
-	PredictWarn   units.Duration `long:"predict-warn" value-name:"DURATION" description:"warn when, at the current rate, a file system will reach the critical threshold (-c) or, for a partition, stored's lock threshold within this time, e.g. 7d (default: off)"`
-	PredictCrit   units.Duration `long:"predict-crit" value-name:"DURATION" description:"critical when that moment is nearer than this, e.g. 2d (default: off)"`
-	PredictWindow predictWindow  `long:"predict-window" value-name:"DURATION" default:"7d" description:"the history the rate is estimated from; a prediction needs 6 runs over a quarter of it (6h at most)"`
+	Predict         bool           `long:"predict" description:"keep a history of the used space of each file system in --state-dir and report the time until it is full (implied by --predict-warning and --predict-critical)"`
+	PredictWarning  units.Duration `long:"predict-warning" value-name:"DURATION" description:"warn when, at the current rate, a file system will reach the critical threshold (-c) or, for a partition, stored's lock threshold within this time, e.g. 7d (default: off)"`
+	PredictCritical units.Duration `long:"predict-critical" value-name:"DURATION" description:"critical when that moment is nearer than this, e.g. 2d (default: off)"`
+	PredictWindow   predictWindow  `long:"predict-window" value-name:"DURATION" default:"7d" description:"the history the rate is estimated from; a prediction needs 6 runs over a quarter of it (6h at most)"`
+	// The names of the time-to-full limits before the options followed one scheme.
+	PredictWarn units.Duration `long:"predict-warn" hidden:"true" alias-of:"predict-warning"`
+	PredictCrit units.Duration `long:"predict-crit" hidden:"true" alias-of:"predict-critical"`
 }
 
 func (p *predictOptions) enabled() bool {
-	return p.Predict || p.PredictWarn > 0 || p.PredictCrit > 0
+	return p.Predict || p.PredictWarning > 0 || p.PredictCritical > 0
 }
 
 // predictWindow is --predict-window: at least an hour.
@@ -141,7 +144,7 @@ func reportPrediction(env *plugin.Env, res *plugin.Result, f *filesystem, h *tre
 		return
 	}
 	hours := plugin.NewPerf(f.label()+"_hours_to_full", math.Round(d.Hours()*10)/10, "").Bounds(0, math.NaN())
-	hours.Warn, hours.Crit = hoursRange(po.PredictWarn), hoursRange(po.PredictCrit)
+	hours.Warn, hours.Crit = hoursRange(po.PredictWarning), hoursRange(po.PredictCritical)
 	res.AddPerf(hours)
 	if d == 0 {
 		// The space check reports it already; a prediction adds nothing.
@@ -150,9 +153,9 @@ func reportPrediction(env *plugin.Env, res *plugin.Result, f *filesystem, h *tre
 	}
 	status := plugin.OK
 	switch {
-	case po.PredictCrit > 0 && d < po.PredictCrit.D():
+	case po.PredictCritical > 0 && d < po.PredictCritical.D():
 		status = plugin.CRITICAL
-	case po.PredictWarn > 0 && d < po.PredictWarn.D():
+	case po.PredictWarning > 0 && d < po.PredictWarning.D():
 		status = plugin.WARNING
 	}
 	text := fmt.Sprintf("%s full in %s at the current rate (%s, %s", f.label(), units.FormatAge(d), rate, first.what)
@@ -166,9 +169,9 @@ func reportPrediction(env *plugin.Env, res *plugin.Result, f *filesystem, h *tre
 		text += fmt.Sprintf(", %s left out", predictPlural(fit.Drops, "cleanup", "cleanups"))
 	}
 	if status != plugin.OK {
-		limit := po.PredictWarn
+		limit := po.PredictWarning
 		if status == plugin.CRITICAL {
-			limit = po.PredictCrit
+			limit = po.PredictCritical
 		}
 		text += fmt.Sprintf(", %s within %s", predictStatusWord(status), units.FormatAge(limit.D()))
 	}

@@ -61,7 +61,7 @@ func fill(t *testing.T, o *options, total, start, ratePerDay float64, days int, 
 func TestPredictTimeToCritical(t *testing.T) {
 	// 1000 GiB, 700 used, +6 GiB/day: the critical threshold 10% free
 	// (900 GiB used) is (900-used)/6 days away.
-	o := predictOpts(t, "--predict-warn", "60d", "--predict-crit", "7d")
+	o := predictOpts(t, "--predict-warning", "60d", "--predict-critical", "7d")
 	res, out, used := fill(t, o, 1000, 700, 6, 8, time.Hour)
 	if res.Status != plugin.WARNING {
 		t.Fatalf("state %v:\n%s", res.Status, out)
@@ -86,7 +86,7 @@ func TestPredictTimeToCritical(t *testing.T) {
 }
 
 func TestPredictLockNearerThanCritical(t *testing.T) {
-	o := predictOpts(t, "-c", "0.5%", "--predict-crit", "30d")
+	o := predictOpts(t, "-c", "0.5%", "--predict-critical", "30d")
 	res, out, _ := fill(t, o, 1000, 900, 6, 3, time.Hour)
 	if res.Status != plugin.CRITICAL || !strings.Contains(out, "(+6 GiB/day, stored's lock at 99% used, critical threshold 0.5% free in ") {
 		t.Errorf("state %v:\n%s", res.Status, out)
@@ -107,11 +107,11 @@ func TestPredictStates(t *testing.T) {
 	}{
 		{"too little history", []string{"--predict"}, 6, 0, 700, plugin.OK,
 			"[OK] primary: time to full after more history (1 run over 0s so far; needs 6 over 6h)", false, false},
-		{"not filling", []string{"--predict-warn", "7d"}, -2, 2, 700, plugin.OK,
+		{"not filling", []string{"--predict-warning", "7d"}, -2, 2, 700, plugin.OK,
 			"[OK] primary: not filling (-", false, false},
-		{"far away", []string{"--predict-warn", "7d"}, 1, 2, 100, plugin.OK,
+		{"far away", []string{"--predict-warning", "7d"}, 1, 2, 100, plugin.OK,
 			"[OK] primary full in ", true, false},
-		{"past it already", []string{"--predict-crit", "7d"}, 1, 2, 950, plugin.OK,
+		{"past it already", []string{"--predict-critical", "7d"}, 1, 2, 950, plugin.OK,
 			"[OK] primary: past the critical threshold 10% free already", true, false},
 		{"off by default", nil, 6, 2, 700, plugin.OK, "", false, true},
 	}
@@ -136,7 +136,7 @@ func TestPredictStateProblems(t *testing.T) {
 	t.Run("unwritable", func(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "file")
 		os.WriteFile(file, nil, 0o600)
-		o := predictOpts(t, "--predict-warn", "7d", "--state-dir", file)
+		o := predictOpts(t, "--predict-warning", "7d", "--state-dir", file)
 		res := &plugin.Result{}
 		predict(plugin.NewTestEnv(time.Now(), nil), res, []*filesystem{predictFS("primary", true, 100, 50)}, &o.predictOptions, o.Critical.freeThreshold, 99)
 		out := plugin.Render("MSGSTORE_DISK", res)
@@ -193,7 +193,7 @@ func TestPredictThroughTheCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	code := plugin.Execute(newSpec(&options{}, p), []string{"-B", s.Base(), "--state-dir", dir, "--predict-warn", "7d", "--predict-crit", "2d", "-w", "5%"}, &out, &out, func(string) string { return "" })
+	code := plugin.Execute(newSpec(&options{}, p), []string{"-B", s.Base(), "--state-dir", dir, "--predict-warning", "7d", "--predict-critical", "2d", "-w", "5%"}, &out, &out, func(string) string { return "" })
 	if code != 1 || !strings.HasPrefix(out.String(), "MSGSTORE_DISK WARNING - primary+mboxlist+queue full in 5d at the current rate (+4 GiB/day, critical threshold 10% free, stored's lock at 99% used in 27d12h), warning within 7d | ") {
 		t.Errorf("exit %d:\n%s", code, out.String())
 	}

@@ -15,8 +15,8 @@ func TestDefaultsMatchStamps(t *testing.T) {
 	}
 	o := spec.Options.(*options)
 	for _, l := range o.limits() {
-		if l.warn != l.stamp.Warn || l.crit != l.stamp.Crit {
-			t.Errorf("%s: option defaults %v/%v, lib/stamps says %v/%v", l.stamp.File, l.warn, l.crit, l.stamp.Warn, l.stamp.Crit)
+		if l.age.Warning != l.stamp.Warn || l.age.Critical != l.stamp.Crit {
+			t.Errorf("%s: option defaults %v/%v, lib/stamps says %v/%v", l.stamp.File, l.age.Warning, l.age.Critical, l.stamp.Warn, l.stamp.Crit)
 		}
 	}
 }

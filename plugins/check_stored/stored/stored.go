@@ -15,6 +15,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/stamps"
+	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
 )
 
@@ -58,26 +59,27 @@ func Spec() plugin.Spec {
 
 // limits are a stamp's thresholds from the options.
 type limits struct {
-	stamp      stamps.Stamp
-	warn, crit time.Duration
+	stamp stamps.Stamp
+	age   threshold.DurationLimits
 }
 
 func (o *options) limits() []limits {
 	return []limits{
-		{stamps.Checkpoint, o.CkpWarning.D(), o.CkpCritical.D()},
-		{stamps.LogCleanup, o.LcuWarning.D(), o.LcuCritical.D()},
-		{stamps.Peruser, o.PerWarning.D(), o.PerCritical.D()},
+		{stamps.Checkpoint, threshold.DurationLimits{Warning: o.CkpWarning.D(), Critical: o.CkpCritical.D()}},
+		{stamps.LogCleanup, threshold.DurationLimits{Warning: o.LcuWarning.D(), Critical: o.LcuCritical.D()}},
+		{stamps.Peruser, threshold.DurationLimits{Warning: o.PerWarning.D(), Critical: o.PerCritical.D()}},
 	}
 }
 
-func (o *options) validate() error {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	for _, l := range o.limits() {
 		opt := "--" + l.stamp.Key
 		switch {
-		case l.warn <= 0 || l.crit <= 0:
+		case l.age.Warning <= 0 || l.age.Critical <= 0:
 			return fmt.Errorf("%s-warning and %s-critical must be greater than 0", opt, opt)
-		case l.warn > l.crit:
-			return fmt.Errorf("%s-warning %s is above %s-critical %s", opt, units.FormatAge(l.warn), opt, units.FormatAge(l.crit))
+		case l.age.Warning > l.age.Critical:
+			return fmt.Errorf("%s-warning %s is above %s-critical %s", opt, units.FormatAge(l.age.Warning), opt, units.FormatAge(l.age.Critical))
 		}
 	}
 	if o.InitCritical.D() <= 0 {
@@ -97,9 +99,6 @@ type finding struct {
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
-	if err := o.validate(); err != nil {
-		return nil, plugin.Unknownf("%v", err)
-	}
 	l, err := o.OpenLayout(env, "")
 	if layout.IsDataMissing(err) {
 		// No data root, no stored: reported as a missing pid file is.
@@ -126,7 +125,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		findings = append(findings, judgeStamp(r, lim, o.FutureTolerance.D()))
 		if r.Exists {
 			res.AddPerf(plugin.NewPerf(lim.stamp.Key+"_age", seconds(r.Age), "s").
-				Thresholds(rangeString(secondsString(lim.warn)), rangeString(secondsString(lim.crit))))
+				Thresholds(rangeString(lim.age.PerfWarn()), rangeString(lim.age.PerfCrit())))
 		}
 	}
 
@@ -173,7 +172,7 @@ func summarize(worst plugin.Status, findings []finding, proc processResult, read
 // judgeStamp turns a stamp reading into a finding.
 func judgeStamp(r stamps.Reading, lim limits, tolerance time.Duration) finding {
 	name := r.Stamp.File
-	limitsText := fmt.Sprintf("warning %s, critical %s", units.FormatAge(lim.warn), units.FormatAge(lim.crit))
+	limitsText := fmt.Sprintf("warning %s, critical %s", units.FormatAge(lim.age.Warning), units.FormatAge(lim.age.Critical))
 	switch {
 	case r.Err != nil:
 		msg := fmt.Sprintf("cannot examine %s: %v", name, r.Err)
@@ -187,10 +186,9 @@ func judgeStamp(r stamps.Reading, lim limits, tolerance time.Duration) finding {
 		return finding{plugin.WARNING,
 			fmt.Sprintf("%s is %s in the future (%s): clock skew or a wrong clock, its age means nothing (tolerance %s)", name, ahead, r.ModTime.Format(time.RFC3339), units.FormatAge(tolerance)),
 			fmt.Sprintf("%s is %s in the future: clock skew?", name, ahead)}
-	case r.Age > lim.crit:
-		return staleFinding(plugin.CRITICAL, r, "critical", lim.crit)
-	case r.Age > lim.warn:
-		return staleFinding(plugin.WARNING, r, "warning", lim.warn)
+	}
+	if s := lim.age.Check(r.Age); s != plugin.OK {
+		return staleFinding(s, r, strings.ToLower(s.String()), lim.age.Limit(s))
 	}
 	text := fmt.Sprintf("%s: last %s %s ago (%s)", name, r.Stamp.Task, units.FormatAge(max(r.Age, 0)), limitsText)
 	return finding{plugin.OK, text, text}
@@ -211,8 +209,6 @@ func boolValue(b bool) float64 {
 
 // seconds is an age in whole seconds, as check_file_age reports it.
 func seconds(d time.Duration) float64 { return math.Floor(d.Seconds()) }
-
-func secondsString(d time.Duration) string { return fmt.Sprint(int64(d / time.Second)) }
 
 // rangeString prints as a perfdata threshold.
 type rangeString string

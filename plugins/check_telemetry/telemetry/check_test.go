@@ -148,7 +148,7 @@ func TestCaptureAge(t *testing.T) {
 			},
 			code:    1,
 			summary: "imap/redb capturing for 3d, over 1d",
-			lines:   []string{"[WARNING] imap/redb: capturing for 3d (over --max-age 1d), 1 session file (574 B), newest 3d ago; remove "},
+			lines:   []string{"[WARNING] imap/redb: capturing for 3d (over --age-warning 1d), 1 session file (574 B), newest 3d ago; remove "},
 		},
 		{
 			name: "forgotten: old sessions in a directory touched today",
@@ -166,7 +166,7 @@ func TestCaptureAge(t *testing.T) {
 				s.SetAge(redbRel+"/1795881801.1", 10*day)
 				s.SetAge(redbRel, 10*day)
 			},
-			args:    []string{"--max-age-critical", "7d"},
+			args:    []string{"--age-critical", "7d"},
 			code:    2,
 			summary: "imap/redb capturing for 10d, over 7d",
 		},
@@ -176,7 +176,7 @@ func TestCaptureAge(t *testing.T) {
 				s.SetAge(redbRel+"/1795881801.1", 10*day)
 				s.SetAge(redbRel, 10*day)
 			},
-			args: []string{"--max-age", "0"},
+			args: []string{"--age-warning", "0"},
 			code: 0,
 		},
 		{
@@ -416,9 +416,9 @@ func TestUsersAndSize(t *testing.T) {
 		{"any capture warns with -w 0", []string{"-w", "0"}, 1, "1 user captured", "[WARNING] 1 user captured, outside the warning range 0"},
 		{"critical range", []string{"-w", "0", "-c", "0"}, 2, "1 user captured", "outside the critical range 0"},
 		{"within range", []string{"-w", "3"}, 0, "", ""},
-		{"size warning", []string{"--max-size", "500B"}, 1, "captures hold 574 B", "[WARNING] session files hold 574 B, over --max-size 500 B"},
-		{"size critical", []string{"--max-size", "100", "--max-size-critical", "500"}, 2, "captures hold 574 B", "over --max-size-critical 500 B"},
-		{"no size limit", []string{"--max-size", "0", "--max-size-critical", "0"}, 0, "", ""},
+		{"size warning", []string{"--size-warning", "500B"}, 1, "captures hold 574 B", "[WARNING] session files hold 574 B, over --size-warning 500 B"},
+		{"size critical", []string{"--size-warning", "100", "--size-critical", "500"}, 2, "captures hold 574 B", "over --size-critical 500 B"},
+		{"no size limit", []string{"--size-warning", "0", "--size-critical", "0"}, 0, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -507,7 +507,7 @@ func TestThousandsOfFiles(t *testing.T) {
 		t.Errorf("took %s", out.Elapsed)
 	}
 
-	out = check(t, s, "--max-sessions", "10", "--max-age", "0", "-v")
+	out = check(t, s, "--max-sessions", "10", "--age-warning", "0", "-v")
 	out.Expect(t, "TELEMETRY", 0)
 	out.Contains(t, "[OK] 2990 session files not read (--max-sessions 10 reached): response times come from the 9 newest sessions")
 	perf(t, out, "imap_responses", 9)
@@ -558,8 +558,8 @@ func TestUnusableInput(t *testing.T) {
 			s.Write(telRel, "x", day)
 		}, nil, "TELEMETRY UNKNOWN - " + "%s is not a directory"},
 		{"unknown server user", nil, []string{"--server-user", "no-such-user"}, `TELEMETRY UNKNOWN - --server-user "no-such-user": no such user`},
-		{"bad duration", nil, []string{"--max-age", "soon"}, "TELEMETRY UNKNOWN - --max-age: "},
-		{"bad size", nil, []string{"--max-size", "lots"}, "TELEMETRY UNKNOWN - --max-size: "},
+		{"bad duration", nil, []string{"--age-warning", "soon"}, "TELEMETRY UNKNOWN - --age-warning: "},
+		{"bad size", nil, []string{"--size-warning", "lots"}, "TELEMETRY UNKNOWN - --size-warning: "},
 		{"bad range", nil, []string{"-w", "2:1"}, "TELEMETRY UNKNOWN - -w/--warning: "},
 		{"negative max sessions", nil, []string{"--max-sessions", "-1"}, "TELEMETRY UNKNOWN - --max-sessions -1: must be 0 or more"},
 		{"missing base", nil, []string{"-B", "/nonexistent/base"}, "TELEMETRY UNKNOWN - msg-svr-base /nonexistent/base (from --base) does not exist"},

@@ -66,7 +66,7 @@ func TestManyCapturesMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, rss := plugintest.RunPeakRSS(t, plugintest.Build(t, "check_telemetry"), nil, "-B", s.Base(), "--max-age", "0")
+	out, rss := plugintest.RunPeakRSS(t, plugintest.Build(t, "check_telemetry"), nil, "-B", s.Base(), "--age-warning", "0")
 	out.Expect(t, "TELEMETRY", 0)
 	perf(t, out, "captures", 20001)
 	perf(t, out, "users", 20001)

@@ -138,13 +138,12 @@ func age(t, now time.Time) time.Duration {
 
 // ageStatus judges how long a capture has been on.
 func ageStatus(o *options, a time.Duration) (status plugin.Status, limit string) {
-	switch {
-	case o.MaxAgeCritical > 0 && a > o.MaxAgeCritical.D():
-		return plugin.CRITICAL, fmt.Sprintf(" (over --max-age-critical %s)", units.FormatAge(o.MaxAgeCritical.D()))
-	case o.MaxAge > 0 && a > o.MaxAge.D():
-		return plugin.WARNING, fmt.Sprintf(" (over --max-age %s)", units.FormatAge(o.MaxAge.D()))
+	lim := o.ageLimits()
+	status = lim.Check(a)
+	if status == plugin.OK {
+		return status, ""
 	}
-	return plugin.OK, ""
+	return status, fmt.Sprintf(" (over --age-%s %s)", strings.ToLower(status.String()), units.FormatAge(lim.Limit(status)))
 }
 
 // captureStatus is the worst state a capture's own lines will have, to
@@ -304,13 +303,10 @@ func (rp *reporter) reportTotals(now time.Time) {
 			fmt.Sprintf("%s captured, outside the %s range %s", plural(t.users, "user"), strings.ToLower(s.String()), rng))
 	}
 	size := uint64(t.bytes)
-	switch {
-	case o.MaxSizeCritical > 0 && size > uint64(o.MaxSizeCritical):
-		rp.add(secTotals, plugin.CRITICAL, fmt.Sprintf("captures hold %s", units.FormatBytes(size)),
-			fmt.Sprintf("session files hold %s, over --max-size-critical %s", units.FormatBytes(size), units.FormatBytes(uint64(o.MaxSizeCritical))))
-	case o.MaxSize > 0 && size > uint64(o.MaxSize):
-		rp.add(secTotals, plugin.WARNING, fmt.Sprintf("captures hold %s", units.FormatBytes(size)),
-			fmt.Sprintf("session files hold %s, over --max-size %s", units.FormatBytes(size), units.FormatBytes(uint64(o.MaxSize))))
+	lim := o.sizeLimits()
+	if s := lim.Check(size); s != plugin.OK {
+		rp.add(secTotals, s, fmt.Sprintf("captures hold %s", units.FormatBytes(size)),
+			fmt.Sprintf("session files hold %s, over --size-%s %s", units.FormatBytes(size), strings.ToLower(s.String()), units.FormatBytes(lim.Limit(s))))
 	}
 	rp.res.AddPerf(rp.totalsPerf(now)...)
 }
@@ -319,13 +315,13 @@ func (rp *reporter) totalsPerf(now time.Time) []plugin.Perf {
 	o := rp.o
 	t := rp.sum(now)
 	bytes := plugin.NewPerf("bytes", float64(t.bytes), "B").Bounds(0, math.NaN())
-	bytes.Warn, bytes.Crit = sizeLimit(o.MaxSize), sizeLimit(o.MaxSizeCritical)
+	bytes.Warn, bytes.Crit = o.sizeLimits().PerfWarn(), o.sizeLimits().PerfCrit()
 	oldestAge := math.Round(t.oldest.Seconds())
 	if t.captures == 0 {
 		oldestAge = plugin.Unknown // no capture has an age; 0 would be one just started
 	}
 	oldest := plugin.NewPerf("oldest_age", oldestAge, "s").Bounds(0, math.NaN())
-	oldest.Warn, oldest.Crit = ageLimit(o.MaxAge), ageLimit(o.MaxAgeCritical)
+	oldest.Warn, oldest.Crit = o.ageLimits().PerfWarn(), o.ageLimits().PerfCrit()
 	return []plugin.Perf{
 		plugin.NewPerf("captures", float64(t.captures), "").Bounds(0, math.NaN()),
 		plugin.NewPerf("users", float64(t.users), "").Bounds(0, math.NaN()).Thresholds(o.Warning, o.Critical),
@@ -334,20 +330,6 @@ func (rp *reporter) totalsPerf(now time.Time) []plugin.Perf {
 		oldest,
 		plugin.NewPerf("unparsable", float64(t.unparsable), "").Bounds(0, math.NaN()),
 	}
-}
-
-func sizeLimit(s units.Size) string {
-	if s == 0 {
-		return ""
-	}
-	return strconv.FormatUint(uint64(s), 10)
-}
-
-func ageLimit(d units.Duration) string {
-	if d == 0 {
-		return ""
-	}
-	return strconv.FormatInt(int64(math.Round(d.D().Seconds())), 10)
 }
 
 // reportLatency is one line and perfdata per protocol with response times.
@@ -482,9 +464,9 @@ func secs(v float64) string {
 	return strconv.FormatFloat(round3(v), 'f', -1, 64) + "s"
 }
 
-// shortLimit turns " (over --max-age 1d)" into ", over 1d" for line 1.
+// shortLimit turns " (over --age-warning 1d)" into ", over 1d" for line 1.
 func shortLimit(limit string) string {
-	return strings.NewReplacer(" (", ", ", ")", "", "--max-age-critical ", "", "--max-age ", "").Replace(limit)
+	return strings.NewReplacer(" (", ", ", ")", "", "--age-critical ", "", "--age-warning ", "").Replace(limit)
 }
 
 // commandSummary lists commands slowest first: "SELECT 12x max 0.5s avg

@@ -6,6 +6,7 @@ package telemetry
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strconv"
@@ -21,10 +22,10 @@ import (
 type options struct {
 	plugin.Common
 	ServerUser          string          `long:"server-user" value-name:"USER" description:"user the Messaging Server runs as (name or uid); a capture directory it cannot create files in is a WARNING, since nothing is recorded there (default: the owner of BASE/config)"`
-	MaxAge              units.Duration  `long:"max-age" value-name:"DURATION" default:"24h" description:"WARNING for a capture on for longer than this: debugging is over and it was forgotten (0: no limit)"`
-	MaxAgeCritical      units.Duration  `long:"max-age-critical" value-name:"DURATION" default:"0" description:"CRITICAL for a capture on for longer than this (0: never)"`
-	MaxSize             units.Size      `long:"max-size" value-name:"SIZE" default:"100MiB" description:"WARNING when all session files together hold more than this (0: no limit)"`
-	MaxSizeCritical     units.Size      `long:"max-size-critical" value-name:"SIZE" default:"1GiB" description:"CRITICAL when all session files together hold more than this (0: no limit)"`
+	AgeWarning          units.Duration  `long:"age-warning" value-name:"DURATION" default:"24h" description:"WARNING for a capture on for longer than this: debugging is over and it was forgotten (0: no limit)"`
+	AgeCritical         units.Duration  `long:"age-critical" value-name:"DURATION" default:"0" description:"CRITICAL for a capture on for longer than this (0: never)"`
+	SizeWarning         units.Size      `long:"size-warning" value-name:"SIZE" default:"100MiB" description:"WARNING when all session files together hold more than this (0: no limit)"`
+	SizeCritical        units.Size      `long:"size-critical" value-name:"SIZE" default:"1GiB" description:"CRITICAL when all session files together hold more than this (0: no limit)"`
 	Warning             threshold.Range `short:"w" long:"warning" value-name:"RANGE" description:"WARNING range for the number of users captured (e.g. 0 to warn about any capture at all, 3 for more than three)"`
 	Critical            threshold.Range `short:"c" long:"critical" value-name:"RANGE" description:"CRITICAL range for the number of users captured"`
 	ResponseWarning     threshold.Range `long:"response-warning" value-name:"RANGE" description:"WARNING range for a protocol's 95th percentile server response time, in seconds (e.g. 1)"`
@@ -35,6 +36,11 @@ type options struct {
 	MaxSessions         int             `long:"max-sessions" value-name:"N" default:"2000" description:"read at most the N newest session files; the others are counted, not read"`
 	MaxRead             units.Size      `long:"max-read" value-name:"SIZE" default:"64MiB" description:"read at most this much of all session files together"`
 	MaxReadPerFile      units.Size      `long:"max-read-per-file" value-name:"SIZE" default:"4MiB" description:"read at most the first SIZE of each session file"`
+	// The names these limits had before the options followed one scheme.
+	MaxAge          units.Duration `long:"max-age" hidden:"true" alias-of:"age-warning"`
+	MaxAgeCritical  units.Duration `long:"max-age-critical" hidden:"true" alias-of:"age-critical"`
+	MaxSize         units.Size     `long:"max-size" hidden:"true" alias-of:"size-warning"`
+	MaxSizeCritical units.Size     `long:"max-size-critical" hidden:"true" alias-of:"size-critical"`
 }
 
 // Spec returns the plugin with fresh default options; check_telemetry's
@@ -61,7 +67,7 @@ func Spec() plugin.Spec {
 			"in fixed memory. Files that are not in this format are counted and named, never fatal.",
 		Examples: []string{
 			"check_telemetry -B /opt/sun/comms/messaging64",
-			"check_telemetry --max-age 12h --max-size 50MiB --max-size-critical 500MiB",
+			"check_telemetry --age-warning 12h --size-warning 50MiB --size-critical 500MiB",
 			"check_telemetry -w 0                      # WARNING for any capture at all",
 			"check_telemetry --response-warning 1 --response-critical 5 --server-user mailsrv",
 		},
@@ -88,10 +94,15 @@ type run struct {
 	evictedUnreadable, evictedUnparsable int
 }
 
-func check(env *plugin.Env, o *options) (*plugin.Result, error) {
+// Validate is called by the harness once the options are parsed.
+func (o *options) Validate() error {
 	if o.MaxSessions < 0 {
-		return nil, plugin.Unknownf("--max-sessions %d: must be 0 or more", o.MaxSessions)
+		return fmt.Errorf("--max-sessions %d: must be 0 or more", o.MaxSessions)
 	}
+	return nil
+}
+
+func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	l, err := o.OpenLayout(env, "")
 	if err != nil {
 		return nil, plugin.Unknownf("%v", err)
@@ -266,4 +277,14 @@ func (r *run) serverAccount() *account {
 		r.server, r.serverErr = ownerOf(r.layout.Config)
 	}
 	return r.server
+}
+
+// ageLimits are the limits on how long a capture may be on.
+func (o *options) ageLimits() threshold.DurationLimits {
+	return threshold.DurationLimits{Warning: o.AgeWarning.D(), Critical: o.AgeCritical.D()}
+}
+
+// sizeLimits are the limits on what all session files together hold.
+func (o *options) sizeLimits() threshold.SizeLimits {
+	return threshold.SizeLimits{Warning: uint64(o.SizeWarning), Critical: uint64(o.SizeCritical)}
 }

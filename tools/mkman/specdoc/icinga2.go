@@ -61,6 +61,10 @@ func writeCheckCommand(w io.Writer, s plugin.Spec) {
 	for _, o := range Options(s) {
 		writeArgument(w, s.Name, o)
 	}
+	for _, o := range OldSpellings(s) {
+		o.Description = fmt.Sprintf("old name of --%s: set %s instead", o.AliasOf, VarName(s.Name, o.AliasOf))
+		writeArgument(w, s.Name, o)
+	}
 	fmt.Fprintln(w, "\t}")
 	fmt.Fprintln(w, "}")
 }
@@ -136,15 +140,15 @@ var tunings = map[string]serviceTuning{
 		lines: []string{"max_check_attempts = 1",
 			// reconstruct -r -n is far too heavy for every 5 minutes: report
 			// the result that msgstore_folders_refresh saves.
-			`vars.msgstore_with = [ "folders=--mode=cached --max-result-age=2h --max-result-age-critical=6h" ]`},
+			`vars.msgstore_with = [ "folders=--mode=cached --result-age-warning=2h --result-age-critical=6h" ]`},
 	},
 	"msgstore_folders": {
 		why: `reconstruct -r -n reads the whole store: this service only reports the
 	 * result that msgstore_folders_refresh saved (cached mode), and warns
 	 * when that result is more than 2 hours old.`,
 		lines: []string{`vars.msgstore_folders_mode = "cached"`,
-			`vars.msgstore_folders_max_result_age = "2h"`,
-			`vars.msgstore_folders_max_result_age_critical = "6h"`},
+			`vars.msgstore_folders_result_age_warning = "2h"`,
+			`vars.msgstore_folders_result_age_critical = "6h"`},
 	},
 	FoldersRefresh: {
 		why: `Runs reconstruct -r -n once an hour and saves its result for

@@ -23,9 +23,10 @@ type Option struct {
 	ValueName   string // e.g. FREE; empty for a flag
 	Description string
 	Default     []string
-	Flag        bool // takes no value (bool)
-	Counter     bool // repeatable flag ([]bool, e.g. -v)
-	Repeatable  bool // may be given several times ([]T)
+	Flag        bool   // takes no value (bool)
+	Counter     bool   // repeatable flag ([]bool, e.g. -v)
+	Repeatable  bool   // may be given several times ([]T)
+	AliasOf     string // the option an old, hidden spelling stands for
 }
 
 // Options lists a plugin's options in --help order, without -h/--help and
@@ -39,6 +40,24 @@ func Options(spec plugin.Spec) []Option {
 				continue
 			}
 			out = append(out, optionOf(o))
+		}
+	}
+	return out
+}
+
+// OldSpellings lists the hidden old names of renamed options: generated
+// command definitions keep passing them, so that a service that still sets
+// the old variable keeps its threshold instead of silently losing it.
+func OldSpellings(spec plugin.Spec) []Option {
+	p := plugin.NewParser(spec)
+	var out []Option
+	for _, g := range p.Groups() {
+		for _, o := range g.Options() {
+			if target := o.Field().Tag.Get("alias-of"); o.Hidden && target != "" {
+				opt := optionOf(o)
+				opt.AliasOf = target
+				out = append(out, opt)
+			}
 		}
 	}
 	return out

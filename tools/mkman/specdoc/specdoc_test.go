@@ -13,6 +13,7 @@ type testOptions struct {
 	Warning   string   `short:"w" long:"warning" value-name:"RANGE" default:"10" description:"warn \"above\" this"`
 	NoQueue   bool     `long:"no-queue" description:"skip the queue"`
 	Partition []string `short:"p" long:"partition" description:"a partition (repeatable)"`
+	OldWarn   string   `long:"warn" hidden:"true" alias-of:"warning"`
 }
 
 func testSpec() plugin.Spec {
@@ -127,5 +128,22 @@ func TestIcinga2Services(t *testing.T) {
 	}
 	if strings.Contains(out, "host.vars.msgstore_") {
 		t.Errorf("a host variable named like a CheckCommand variable:\n%s", out)
+	}
+}
+
+// An old, hidden spelling is not offered as an option, but the generated
+// CheckCommand still passes it, so that a service setting the old
+// variable keeps its threshold.
+func TestOldSpellingsStayInCheckCommands(t *testing.T) {
+	for _, o := range Options(testSpec()) {
+		if o.Long == "warn" {
+			t.Error("--warn is hidden: it must not be listed as an option")
+		}
+	}
+	var b bytes.Buffer
+	WriteIcinga2Commands(&b, []plugin.Spec{testSpec()})
+	want := "\"--warn\" = {\n\t\t\tvalue = \"$msgstore_example_warn$\"\n\t\t\tdescription = \"old name of --warning: set msgstore_example_warning instead\"\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("CheckCommand lacks the old spelling:\n%s", b.String())
 	}
 }
