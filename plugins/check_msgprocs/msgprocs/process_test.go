@@ -359,6 +359,9 @@ func TestZombieOfTheInstallation(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, cmd.Process.Pid, "(watcher) ")
+	// The shell's child may not have become imapd yet: killed before its
+	// exec, the zombie would be named after the shell.
+	waitFor(t, zombie, "(imapd) ")
 	if err := syscall.Kill(zombie, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
