@@ -122,11 +122,12 @@ func Alive(pid int) bool {
 }
 
 // WaitGone waits (boundedly) until none of pids is alive: a killed process
-// disappears asynchronously, once init has reaped it. It fails the test,
+// disappears asynchronously, once init has reaped it (30 s: a loaded
+// machine running two test packages at once took over 10). It fails the test,
 // naming the survivors, and kills them so that they do not outlive it.
 func WaitGone(t testing.TB, pids []int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var left []int
 		for _, p := range pids {
