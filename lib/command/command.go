@@ -50,6 +50,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 )
 
 // Defaults for the output bounds.
@@ -204,7 +206,7 @@ func (p *Process) run(ctx context.Context, r, w *os.File, started chan<- error) 
 		unregister(p)
 		r.Close()
 		w.Close()
-		started <- fmt.Errorf("cannot run %s: %v", p.cmd.Path, unwrapPathError(err))
+		started <- fmt.Errorf("cannot run %s: %v", p.cmd.Path, errtext.Cause(err))
 		return
 	}
 	w.Close() // the children hold the write end now
@@ -326,14 +328,6 @@ func (p *Process) killLeftovers() {
 	defer p.mu.Unlock()
 	syscall.Kill(-p.pgid, syscall.SIGKILL)
 	p.reaped = true
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // collector splits output into lines for OnLine and keeps a bounded tail.

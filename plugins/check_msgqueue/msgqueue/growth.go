@@ -10,6 +10,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/state"
 	"github.com/msgstore-plugins/msgstore/lib/trend"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // growthState is the state file: the history of waiting messages of each
@@ -90,7 +91,7 @@ func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.His
 	fit, err := h.Fit(env.Now, trend.Options{Window: window, MinSamples: 3, MinSpan: minSpan})
 	if err != nil {
 		res.Add(plugin.OK, "%s growth: collecting history (%s so far; needs 3 runs spanning at least %s of the last %s)",
-			ch, plural(runsIn(h, env.Now, window), "run", "runs"), units.FormatAge(minSpan), units.FormatAge(window))
+			ch, words.Count(runsIn(h, env.Now, window), "run"), units.FormatAge(minSpan), units.FormatAge(window))
 		return finding{}, false
 	}
 	span := fit.Span()

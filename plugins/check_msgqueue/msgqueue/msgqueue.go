@@ -20,6 +20,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/state"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 type options struct {
@@ -169,13 +170,6 @@ type finding struct {
 	text   string
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // reportChannel evaluates one channel and adds its line and perfdata.
 func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) []finding {
 	lim := o.limitsFor(c.Name)
@@ -193,7 +187,7 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 			r = lim.crit
 		}
 		reasons = append(reasons, fmt.Sprintf("%s %s", lower(s), r))
-		found = append(found, finding{s, fmt.Sprintf("%s: %s waiting (%s %s)", c.Name, plural(c.Messages, "message", "messages"), lower(s), r)})
+		found = append(found, finding{s, fmt.Sprintf("%s: %s waiting (%s %s)", c.Name, words.Count(c.Messages, "message"), lower(s), r)})
 		status = plugin.Worst(status, s)
 	}
 	age := time.Duration(0)
@@ -249,7 +243,7 @@ func channelText(env *plugin.Env, c *channel, age time.Duration) string {
 		return fmt.Sprintf("%s: 0 messages (no queue directory %s)", c.Name, c.Dir)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s, %d held", c.Name, plural(c.Messages, "message", "messages"), c.Held)
+	fmt.Fprintf(&b, "%s: %s, %d held", c.Name, words.Count(c.Messages, "message"), c.Held)
 	if c.Messages > 0 {
 		fmt.Fprintf(&b, ", oldest %s", units.FormatAge(age))
 		if env.Verbose > 0 {
@@ -258,7 +252,7 @@ func channelText(env *plugin.Env, c *channel, age time.Duration) string {
 		if c.MaxAttempts == 0 {
 			b.WriteString(", no delivery attempt yet")
 		} else {
-			fmt.Fprintf(&b, ", up to %s", plural(c.MaxAttempts, "delivery attempt", "delivery attempts"))
+			fmt.Fprintf(&b, ", up to %s", words.Count(c.MaxAttempts, "delivery attempt"))
 		}
 	}
 	if env.Verbose > 0 {
@@ -284,7 +278,7 @@ func reportHeld(res *plugin.Result, chans []*channel, o *options) []finding {
 		return nil
 	}
 	text := fmt.Sprintf("%s in %s (not eligible for delivery until released: imsimta qm release)",
-		plural(total, "held message", "held messages"), plural(in, "channel", "channels"))
+		words.Count(total, "held message"), words.Count(in, "channel"))
 	if s == plugin.OK {
 		res.Add(plugin.OK, "%s", text)
 		return nil
@@ -294,7 +288,7 @@ func reportHeld(res *plugin.Result, chans []*channel, o *options) []finding {
 		r = o.HeldCritical
 	}
 	res.Add(s, "%s (%s %s)", text, lower(s), r)
-	return []finding{{s, fmt.Sprintf("%s (%s %s)", plural(total, "held message", "held messages"), lower(s), r)}}
+	return []finding{{s, fmt.Sprintf("%s (%s %s)", words.Count(total, "held message"), lower(s), r)}}
 }
 
 // summary is line 1: the worst finding, or the totals when all is well.
@@ -313,10 +307,10 @@ func summary(now time.Time, res *plugin.Result, chans []*channel, problems []fin
 	res.AddPerf(plugin.NewPerf("messages", float64(messages), "").Bounds(0, math.NaN()))
 	if res.Status == plugin.OK {
 		if messages == 0 {
-			return fmt.Sprintf("queue empty (%s)", plural(len(chans), "channel", "channels"))
+			return fmt.Sprintf("queue empty (%s)", words.Count(len(chans), "channel"))
 		}
-		return fmt.Sprintf("%s waiting in %s, oldest %s in %s", plural(messages, "message", "messages"),
-			plural(busy, "channel", "channels"), units.FormatAge(max(now.Sub(oldest.Oldest), 0)), oldest.Name)
+		return fmt.Sprintf("%s waiting in %s, oldest %s in %s", words.Count(messages, "message"),
+			words.Count(busy, "channel"), units.FormatAge(max(now.Sub(oldest.Oldest), 0)), oldest.Name)
 	}
 	var worst []finding
 	for _, f := range problems {
