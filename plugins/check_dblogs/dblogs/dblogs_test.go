@@ -1,9 +1,7 @@
 package dblogs_test
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
-	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 	"github.com/msgstore-plugins/msgstore/plugins/check_dblogs/dblogs"
 )
@@ -75,13 +72,7 @@ func addLookAlikes(t *testing.T, s *fixture.Server) {
 // on the exit code.
 func run(t *testing.T, args ...string) plugintest.Output {
 	t.Helper()
-	out := plugintest.Run(t, plugintest.Build(t, "check_dblogs"), nil, args...)
-	var buf bytes.Buffer
-	code := plugin.Execute(dblogs.Spec(), args, &buf, io.Discard, func(string) string { return "" })
-	if code != out.Code {
-		t.Errorf("in-process exit %d, binary exit %d\nin-process: %s\nbinary: %s", code, out.Code, buf.String(), out.Stdout)
-	}
-	return out
+	return plugintest.RunBoth(t, plugintest.Build(t, "check_dblogs"), dblogs.Spec(), nil, args...)
 }
 
 // agePattern matches s literally, except that "{age}" stands for an age

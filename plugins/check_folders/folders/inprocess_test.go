@@ -13,6 +13,7 @@ import (
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
+	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 	"github.com/msgstore-plugins/msgstore/plugins/check_folders/folders"
 )
 
@@ -46,7 +47,7 @@ func TestWatchdogKillsTheGroup(t *testing.T) {
 	}
 	s := fixture.New(t)
 	pidfile := filepath.Join(t.TempDir(), "pids")
-	rc := script(t, fmt.Sprintf(`( sleep 300 & echo $! >> %[1]s; sleep 300 ) &
+	rc := plugintest.Script(t, "reconstruct", fmt.Sprintf(`( sleep 300 & echo $! >> %[1]s; sleep 300 ) &
 echo $! >> %[1]s
 echo $$ >> %[1]s
 until [ "$(grep -c . %[1]s)" -ge 3 ]; do sleep 0.02; done
@@ -69,7 +70,7 @@ sleep 300
 		var left []string
 		for _, f := range strings.Fields(string(b)) {
 			pid, _ := strconv.Atoi(f)
-			if alive(pid) {
+			if plugintest.Alive(pid) {
 				left = append(left, f)
 			}
 		}

@@ -1,9 +1,7 @@
 package stored_test
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -16,7 +14,6 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
-	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 	"github.com/msgstore-plugins/msgstore/plugins/check_stored/stored"
 )
@@ -80,29 +77,12 @@ func startStored(t *testing.T, s *fixture.Server, state string, age time.Duratio
 	return pid
 }
 
-// deadPid returns the pid of a process that has exited and been reaped.
-func deadPid(t *testing.T) int {
-	t.Helper()
-	cmd := exec.Command(fakeStored, "0")
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
-	return cmd.Process.Pid
-}
-
 // run runs the built binary and, in-process, the same Spec through the
 // harness; both must agree on the exit code. The binary's output is
 // returned for the assertions.
 func run(t *testing.T, args ...string) plugintest.Output {
 	t.Helper()
-	bin := plugintest.Build(t, "check_stored")
-	out := plugintest.Run(t, bin, nil, args...)
-	var buf bytes.Buffer
-	code := plugin.Execute(stored.Spec(), args, &buf, io.Discard, func(string) string { return "" })
-	if code != out.Code {
-		t.Errorf("in-process exit %d, binary exit %d\nin-process: %s\nbinary: %s", code, out.Code, buf.String(), out.Stdout)
-	}
-	return out
+	return plugintest.RunBoth(t, plugintest.Build(t, "check_stored"), stored.Spec(), nil, args...)
 }
 
 type want struct {
@@ -218,7 +198,7 @@ func TestProcessAndPidFile(t *testing.T) {
 			return []string{"--pid-file", s.Path("nowhere/stored.pid")}
 		}, want{code: 2, line1: []string{"no pid file"}, out: []string{"nowhere/stored.pid"}}},
 		{"dead pid", func(t *testing.T, s *fixture.Server) []string {
-			s.Write(pidRel, fmt.Sprintf("%d ready\n", deadPid(t)), time.Hour)
+			s.Write(pidRel, fmt.Sprintf("%d ready\n", plugintest.DeadPid(t)), time.Hour)
 			return nil
 		}, want{code: 2, line1: []string{"STORED CRITICAL - stored is not running: pid ", " is dead |"},
 			out: []string{"the pid file says ready"}, perf: map[string]string{"stored_running": "0", "stored_ready": "0"}}},
@@ -238,7 +218,7 @@ func TestProcessAndPidFile(t *testing.T) {
 			return []string{"--process-name", "other"}
 		}, want{code: 0, line1: []string{"other running (pid"}}},
 		{"dead pid and a stale checkpoint: the process comes first", func(t *testing.T, s *fixture.Server) []string {
-			s.Write(pidRel, fmt.Sprintf("%d ready\n", deadPid(t)), time.Hour)
+			s.Write(pidRel, fmt.Sprintf("%d ready\n", plugintest.DeadPid(t)), time.Hour)
 			s.SetAge(fixture.VarRel+"/config/stored.ckp", 40*time.Minute)
 			return nil
 		}, want{code: 2, line1: []string{"stored is not running", "(+1 more) |"}, out: []string{"[CRITICAL] stored not checkpointing: stored.ckp is 40m old (critical 15m)"}}},
