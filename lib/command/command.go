@@ -114,6 +114,18 @@ func MinimalEnv(extra ...string) []string {
 // exists but cannot be run.
 var ErrNotExecutable = errors.New("not executable")
 
+// StartReason is an error of Start or CheckExecutable as a plugin prints
+// it: the message already says "does not exist" or "is not executable" in
+// words, so the sentinel it wraps for errors.Is (": file does not exist",
+// ": not executable", ": permission denied") is dropped.
+func StartReason(err error) string {
+	msg := err.Error()
+	for _, sentinel := range []error{fs.ErrNotExist, fs.ErrPermission, ErrNotExecutable} {
+		msg = strings.TrimSuffix(msg, ": "+sentinel.Error())
+	}
+	return msg
+}
+
 // CheckExecutable reports, in words fit for a plugin's output, why path
 // cannot be run: not absolute, missing, a directory, or without execute
 // permission. It follows symlinks, as exec does.

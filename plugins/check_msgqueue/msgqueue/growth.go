@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
@@ -119,20 +120,8 @@ func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.His
 	if status == plugin.CRITICAL {
 		limit = o.GrowthCritical
 	}
-	res.Add(status, "%s (%s, %s at %.0f messages)%s", words, rate, lower(status), limit, hint)
+	res.Add(status, "%s (%s, %s at %.0f messages)%s", words, rate, strings.ToLower(status.String()), limit, hint)
 	return finding{status, words}, true
-}
-
-func lower(s plugin.Status) string {
-	switch s {
-	case plugin.CRITICAL:
-		return "critical"
-	case plugin.WARNING:
-		return "warning"
-	case plugin.UNKNOWN:
-		return "unknown"
-	}
-	return "ok"
 }
 
 // runsIn counts the samples of the window (for "collecting history").

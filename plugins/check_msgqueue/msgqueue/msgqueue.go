@@ -186,8 +186,8 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 		if s == plugin.CRITICAL {
 			r = lim.crit
 		}
-		reasons = append(reasons, fmt.Sprintf("%s %s", lower(s), r))
-		found = append(found, finding{s, fmt.Sprintf("%s: %s waiting (%s %s)", c.Name, words.Count(c.Messages, "message"), lower(s), r)})
+		reasons = append(reasons, fmt.Sprintf("%s %s", strings.ToLower(s.String()), r))
+		found = append(found, finding{s, fmt.Sprintf("%s: %s waiting (%s %s)", c.Name, words.Count(c.Messages, "message"), strings.ToLower(s.String()), r)})
 		status = plugin.Worst(status, s)
 	}
 	age := time.Duration(0)
@@ -195,8 +195,8 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 		age = max(env.Now.Sub(c.Oldest), 0)
 	}
 	if s, limit := ageStatus(age, c.Messages > 0, lim); s != plugin.OK {
-		reasons = append(reasons, fmt.Sprintf("oldest older than %s %s", lower(s), units.FormatAge(limit)))
-		found = append(found, finding{s, fmt.Sprintf("%s: oldest message waiting %s (%s %s)", c.Name, units.FormatAge(age), lower(s), units.FormatAge(limit))})
+		reasons = append(reasons, fmt.Sprintf("oldest older than %s %s", strings.ToLower(s.String()), units.FormatAge(limit)))
+		found = append(found, finding{s, fmt.Sprintf("%s: oldest message waiting %s (%s %s)", c.Name, units.FormatAge(age), strings.ToLower(s.String()), units.FormatAge(limit))})
 		status = plugin.Worst(status, s)
 	}
 
@@ -287,8 +287,8 @@ func reportHeld(res *plugin.Result, chans []*channel, o *options) []finding {
 	if s == plugin.CRITICAL {
 		r = o.HeldCritical
 	}
-	res.Add(s, "%s (%s %s)", text, lower(s), r)
-	return []finding{{s, fmt.Sprintf("%s (%s %s)", words.Count(total, "held message"), lower(s), r)}}
+	res.Add(s, "%s (%s %s)", text, strings.ToLower(s.String()), r)
+	return []finding{{s, fmt.Sprintf("%s (%s %s)", words.Count(total, "held message"), strings.ToLower(s.String()), r)}}
 }
 
 // summary is line 1: the worst finding, or the totals when all is well.
