@@ -101,3 +101,20 @@ func TestSnapshotSeesEveryChange(t *testing.T) {
 		}
 	}
 }
+
+func TestAgePattern(t *testing.T) {
+	re := plugintest.AgePattern("stored.ckp {age} old (x.y)")
+	for s, want := range map[string]bool{
+		"stored.ckp 20s old (x.y)":    true,
+		"stored.ckp 6m3s old (x.y)":   true,
+		"stored.ckp -1s old (x.y)":    true,
+		"stored.ckp old (x.y)":        false,
+		"stored.ckp 20s old (xzy)":    false,
+		"stored.ckp soon old (x.y)":   false,
+		"a stored.ckp 2d4h old (x.y)": true,
+	} {
+		if got := re.MatchString(s); got != want {
+			t.Errorf("AgePattern matches %q = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,16 +74,6 @@ func run(t *testing.T, args ...string) plugintest.Output {
 	return plugintest.RunBoth(t, plugintest.Build(t, "check_dblogs"), dblogs.Spec(), nil, args...)
 }
 
-// agePattern matches s literally, except that "{age}" stands for an age
-// such as 20s or 6m3s (a run takes a moment after the fixture was dated).
-func agePattern(s string) *regexp.Regexp {
-	parts := strings.Split(s, "{age}")
-	for i := range parts {
-		parts[i] = regexp.QuoteMeta(parts[i])
-	}
-	return regexp.MustCompile(strings.Join(parts, `[0-9][0-9dhms]*`))
-}
-
 type want struct {
 	code  int
 	line1 []string
@@ -96,12 +85,12 @@ func (w want) check(t *testing.T, out plugintest.Output) {
 	t.Helper()
 	out.Expect(t, "DBLOGS", w.code)
 	for _, s := range w.line1 {
-		if !agePattern(s).MatchString(out.Line1) {
+		if !plugintest.AgePattern(s).MatchString(out.Line1) {
 			t.Errorf("line 1 lacks %q:\n%s", s, out.Stdout)
 		}
 	}
 	for _, s := range w.out {
-		if !agePattern(s).MatchString(out.Stdout) {
+		if !plugintest.AgePattern(s).MatchString(out.Stdout) {
 			t.Errorf("output lacks %q:\n%s", s, out.Stdout)
 		}
 	}

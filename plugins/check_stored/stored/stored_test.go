@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -96,12 +95,12 @@ func (w want) check(t *testing.T, out plugintest.Output) {
 	t.Helper()
 	out.Expect(t, "STORED", w.code)
 	for _, s := range w.line1 {
-		if !agePattern(s).MatchString(out.Line1) {
+		if !plugintest.AgePattern(s).MatchString(out.Line1) {
 			t.Errorf("line 1 lacks %q:\n%s", s, out.Stdout)
 		}
 	}
 	for _, s := range w.out {
-		if !agePattern(s).MatchString(out.Stdout) {
+		if !plugintest.AgePattern(s).MatchString(out.Stdout) {
 			t.Errorf("output lacks %q:\n%s", s, out.Stdout)
 		}
 	}
@@ -116,17 +115,6 @@ func (w want) check(t *testing.T, out plugintest.Output) {
 			t.Errorf("perfdata %s = %+v, want %s", label, p, spec)
 		}
 	}
-}
-
-// agePattern matches s literally, except that "{age}" stands for an age
-// such as 20s, 7m3s or 2h: a run takes a moment after the fixture was
-// dated, so the seconds may have moved on.
-func agePattern(s string) *regexp.Regexp {
-	parts := strings.Split(s, "{age}")
-	for i := range parts {
-		parts[i] = regexp.QuoteMeta(parts[i])
-	}
-	return regexp.MustCompile(strings.Join(parts, `-?[0-9][0-9dhms]*`))
 }
 
 // near: perfdata ages may be a few seconds past the fixture's on a busy

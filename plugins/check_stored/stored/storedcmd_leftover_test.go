@@ -30,13 +30,7 @@ func TestStoredCmdLeftoverChildIsKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	deadline := time.Now().Add(10 * time.Second)
-	for plugintest.Alive(pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("child %d of stored -t survived its exit", pid)
-		}
-		time.Sleep(10 * time.Millisecond) // waiting for init to reap it, not building a state
-	}
+	plugintest.WaitGone(t, []int{pid})
 }
 
 // What cannot be run is said in words, not as exec's "permission denied".

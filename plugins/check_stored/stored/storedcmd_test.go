@@ -75,11 +75,5 @@ func TestStoredCmdTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	deadline := time.Now().Add(10 * time.Second)
-	for plugintest.Alive(pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("grandchild %d of stored -t survived the timeout", pid)
-		}
-		time.Sleep(10 * time.Millisecond) // waiting for init to reap it, not building a state
-	}
+	plugintest.WaitGone(t, []int{pid})
 }
