@@ -50,6 +50,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 )
 
 // Defaults for the output bounds.
@@ -111,6 +113,18 @@ func MinimalEnv(extra ...string) []string {
 // ErrNotExecutable is wrapped by CheckExecutable's errors for a file that
 // exists but cannot be run.
 var ErrNotExecutable = errors.New("not executable")
+
+// StartReason is an error of Start or CheckExecutable as a plugin prints
+// it: the message already says "does not exist" or "is not executable" in
+// words, so the sentinel it wraps for errors.Is (": file does not exist",
+// ": not executable", ": permission denied") is dropped.
+func StartReason(err error) string {
+	msg := err.Error()
+	for _, sentinel := range []error{fs.ErrNotExist, fs.ErrPermission, ErrNotExecutable} {
+		msg = strings.TrimSuffix(msg, ": "+sentinel.Error())
+	}
+	return msg
+}
 
 // CheckExecutable reports, in words fit for a plugin's output, why path
 // cannot be run: not absolute, missing, a directory, or without execute
@@ -204,7 +218,7 @@ func (p *Process) run(ctx context.Context, r, w *os.File, started chan<- error) 
 		unregister(p)
 		r.Close()
 		w.Close()
-		started <- fmt.Errorf("cannot run %s: %v", p.cmd.Path, unwrapPathError(err))
+		started <- fmt.Errorf("cannot run %s: %v", p.cmd.Path, errtext.Cause(err))
 		return
 	}
 	w.Close() // the children hold the write end now
@@ -326,14 +340,6 @@ func (p *Process) killLeftovers() {
 	defer p.mu.Unlock()
 	syscall.Kill(-p.pgid, syscall.SIGKILL)
 	p.reaped = true
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // collector splits output into lines for OnLine and keeps a bounded tail.

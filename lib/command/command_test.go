@@ -220,6 +220,8 @@ func TestCheckExecutable(t *testing.T) {
 		}
 		if _, err := Start(context.Background(), Cmd{Path: tt.path}); err == nil {
 			t.Errorf("Start(%s) succeeded", tt.path)
+		} else if r := StartReason(err); !strings.Contains(r, tt.text) || strings.HasSuffix(r, ": "+fs.ErrNotExist.Error()) || strings.HasSuffix(r, ": "+ErrNotExecutable.Error()) {
+			t.Errorf("StartReason(Start(%s)) = %q, want %q without the sentinel", tt.path, r, tt.text)
 		}
 	}
 }

@@ -16,9 +16,16 @@ func Reason(err error) string {
 	case errors.Is(err, fs.ErrPermission):
 		return "permission denied"
 	}
+	return Cause(err).Error()
+}
+
+// Cause is the error a *fs.PathError wraps, or err itself: the same
+// reason without the path, kept as an error so that callers wrapping it
+// with %w still answer errors.Is(err, fs.ErrNotExist) and the like.
+func Cause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return pe.Err.Error()
+		return pe.Err
 	}
-	return err.Error()
+	return err
 }

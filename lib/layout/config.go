@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 	"unicode"
+
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 )
 
 // Mode is how an installation keeps its configuration.
@@ -265,7 +267,7 @@ func (c *Configuration) MTALogDir() Setting {
 // be elsewhere.
 func (c *Configuration) QueueDir() (Setting, error) {
 	if c.TailorErr != nil {
-		return Setting{}, fmt.Errorf("cannot read %s: %s", c.layout.TailorPath(), errText(c.TailorErr))
+		return Setting{}, fmt.Errorf("cannot read %s: %s", c.layout.TailorPath(), errtext.Reason(c.TailorErr))
 	}
 	if d := c.tailor["IMTA_QUEUE"]; usableDir(d) {
 		return Setting{Name: "IMTA_QUEUE", Value: filepath.Clean(d), Source: "IMTA_QUEUE in " + c.layout.TailorPath()}, nil

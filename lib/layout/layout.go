@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 )
 
 // DefaultBases are tried in order when neither --base nor $MSG_SVR_BASE is
@@ -75,7 +77,7 @@ func ResolveBase(option string, getenv func(string) string, candidates []string)
 	case errors.Is(err, fs.ErrNotExist):
 		return "", fmt.Errorf("msg-svr-base %s (from %s) does not exist", base, source)
 	case err != nil:
-		return "", fmt.Errorf("msg-svr-base %s (from %s): %v", base, source, errText(err))
+		return "", fmt.Errorf("msg-svr-base %s (from %s): %v", base, source, errtext.Reason(err))
 	case !fi.IsDir():
 		return "", fmt.Errorf("msg-svr-base %s (from %s) is not a directory", base, source)
 	}
@@ -230,13 +232,4 @@ func exists(p string) bool {
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
-}
-
-// errText is the reason of a path error without the repeated path.
-func errText(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

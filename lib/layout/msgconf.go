@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 )
 
 // MaxConfBytes bounds how much of msg.conf is read: a real one is a few
@@ -72,7 +74,7 @@ func (l *Layout) ReadConf() (Conf, error) {
 		return Conf{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %s", l.MsgConfPath(), errText(err))
+		return nil, fmt.Errorf("cannot read %s: %s", l.MsgConfPath(), errtext.Reason(err))
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {

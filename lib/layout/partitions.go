@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // Partition is one message store partition.
@@ -75,7 +78,7 @@ func (l *Layout) rootPartitions() ([]Partition, error) {
 	dir := filepath.Join(l.StoreRoot, "partition")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("no partitions configured and cannot list %s: %s", dir, errText(err))
+		return nil, fmt.Errorf("no partitions configured and cannot list %s: %s", dir, errtext.Reason(err))
 	}
 	var ps []Partition
 	for _, e := range entries {
@@ -93,7 +96,7 @@ func (l *Layout) rootPartitions() ([]Partition, error) {
 
 func (l *Layout) optionPartitions(options []string, fromConf []Partition) ([]Partition, error) {
 	var ps []Partition
-	for _, opt := range splitList(options) {
+	for _, opt := range words.SplitList(options) {
 		p, err := l.optionPartition(opt, fromConf)
 		if err != nil {
 			return nil, err
@@ -123,19 +126,6 @@ func (l *Layout) optionPartition(opt string, fromConf []Partition) (Partition, e
 		return Partition{Nick: opt, Path: path, Source: "store root"}, nil
 	}
 	return Partition{}, fmt.Errorf("unknown partition %q: not in the configuration nor in %s (give NICK=PATH)", opt, filepath.Join(l.StoreRoot, "partition"))
-}
-
-// splitList expands comma-separated option values.
-func splitList(options []string) []string {
-	var out []string
-	for _, o := range options {
-		for _, part := range strings.Split(o, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
 }
 
 // sortPartitions puts primary first, then the others by nickname.

@@ -153,20 +153,20 @@ func follow(prev *Cursor, src Source, opt Options, fn LineFunc) (Cursor, Report,
 		if !opt.FromStart {
 			return f.cursorAt(cur, cur.size, false)
 		}
-		return f.readFrom(cur, 0, false, false)
+		return f.readFrom(cur, 0, false)
 	}
 
 	if same(cur, *prev) && headMatches(cur, *prev) {
 		if cur.size < prev.Offset {
 			rep.Truncated = true
-			return f.readFrom(cur, 0, false, false)
+			return f.readFrom(cur, 0, false)
 		}
-		return f.readFrom(cur, prev.Offset, prev.InLong, false)
+		return f.readFrom(cur, prev.Offset, prev.InLong)
 	}
 	if same(cur, *prev) {
 		// Same inode, different beginning: rewritten in place.
 		rep.Truncated = true
-		return f.readFrom(cur, 0, false, false)
+		return f.readFrom(cur, 0, false)
 	}
 
 	rep.Rotated = true
@@ -215,7 +215,7 @@ func follow(prev *Cursor, src Source, opt Options, fn LineFunc) (Cursor, Report,
 			return c, *f.rep, err
 		}
 	}
-	return f.readFrom(cur, 0, false, false)
+	return f.readFrom(cur, 0, false)
 }
 
 func cursorOrZero(prev *Cursor) Cursor {
@@ -283,8 +283,10 @@ func (f *follower) readRotated(fi fileInfo, from int64, inLong bool) (Cursor, bo
 }
 
 // readFrom reads the current file from an offset and returns the cursor.
-func (f *follower) readFrom(fi fileInfo, from int64, inLong, final bool) (Cursor, Report, error) {
-	c, err := f.read(fi, from, inLong, final)
+// The current file is never final: the server may still be writing its
+// last line, so an unterminated end is left for the next run.
+func (f *follower) readFrom(fi fileInfo, from int64, inLong bool) (Cursor, Report, error) {
+	c, err := f.read(fi, from, inLong, false)
 	return c, *f.rep, err
 }
 

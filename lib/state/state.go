@@ -27,6 +27,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 )
 
 // SystemDir is the packaged state directory (created by the .deb and .rpm,
@@ -185,7 +187,7 @@ func Load(dir, name string, v any) (bool, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
 	if err != nil {
-		return false, fmt.Errorf("cannot read state %s: %w", p, unwrapPath(err))
+		return false, fmt.Errorf("cannot read state %s: %w", p, errtext.Cause(err))
 	}
 	if len(b) > MaxBytes {
 		return false, fmt.Errorf("%w %s: larger than %d bytes", ErrCorrupt, p, MaxBytes)
@@ -226,7 +228,7 @@ func openNoFollow(p string, flag int) (*os.File, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	return nil, fmt.Errorf("cannot read state %s: %w", p, unwrapPath(err))
+	return nil, fmt.Errorf("cannot read state %s: %w", p, errtext.Cause(err))
 }
 
 // checkFile refuses an open state file that is not a regular file, or that
@@ -234,7 +236,7 @@ func openNoFollow(p string, flag int) (*os.File, error) {
 func checkFile(f *os.File, p string) error {
 	fi, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("cannot read state %s: %w", p, unwrapPath(err))
+		return fmt.Errorf("cannot read state %s: %w", p, errtext.Cause(err))
 	}
 	if !fi.Mode().IsRegular() {
 		return &UntrustedError{"state file", p, "is not a regular file (" + kind(fi.Mode()) + ")"}
@@ -250,7 +252,7 @@ func checkDir(dir string, create bool) error {
 	fi, err := os.Lstat(dir)
 	if errors.Is(err, os.ErrNotExist) && create {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("cannot create state dir %s: %w", dir, unwrapPath(err))
+			return fmt.Errorf("cannot create state dir %s: %w", dir, errtext.Cause(err))
 		}
 		fi, err = os.Lstat(dir)
 	}
@@ -258,7 +260,7 @@ func checkDir(dir string, create bool) error {
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("state dir %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("state dir %s: %w", dir, errtext.Cause(err))
 	}
 	switch {
 	case fi.Mode()&os.ModeSymlink != 0:
@@ -333,28 +335,28 @@ func Save(dir, name string, v any) error {
 	}
 	tmp, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("cannot write state in %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("cannot write state in %s: %w", dir, errtext.Cause(err))
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return fmt.Errorf("cannot write state in %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("cannot write state in %s: %w", dir, errtext.Cause(err))
 	}
 	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
-		return fmt.Errorf("cannot write state in %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("cannot write state in %s: %w", dir, errtext.Cause(err))
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("cannot write state in %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("cannot write state in %s: %w", dir, errtext.Cause(err))
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write state in %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("cannot write state in %s: %w", dir, errtext.Cause(err))
 	}
 	// rename replaces a symlink or a file planted at the final name by the
 	// new file itself: nothing outside dir is ever written.
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return fmt.Errorf("cannot write state in %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("cannot write state in %s: %w", dir, errtext.Cause(err))
 	}
 	removeStaleTemps(dir, name)
 	return nil
@@ -391,7 +393,7 @@ func CheckWritable(dir string) error {
 	}
 	f, err := os.CreateTemp(dir, ".probe.*")
 	if err != nil {
-		return fmt.Errorf("state dir %s is not writable%s: %w", dir, ownerHint(dir), unwrapPath(err))
+		return fmt.Errorf("state dir %s is not writable%s: %w", dir, ownerHint(dir), errtext.Cause(err))
 	}
 	name := f.Name()
 	f.Close()
@@ -410,12 +412,4 @@ func ownerHint(dir string) string {
 		return fmt.Sprintf(" by uid %d (it belongs to uid %d: created by a run as another user? give --state-dir or fix its owner)", os.Geteuid(), uid)
 	}
 	return ""
-}
-
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

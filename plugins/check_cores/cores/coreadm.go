@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 
@@ -137,7 +136,7 @@ func runCoreadm(env *plugin.Env, path string) (coreadmSettings, error) {
 		OnLine: p.line,
 	})
 	if err != nil {
-		return coreadmSettings{}, errors.New(startError(err))
+		return coreadmSettings{}, errors.New(command.StartReason(err))
 	}
 	env.OnTimeout(proc.Kill)
 	env.Stage("running %s (pid %d)", path, proc.Pid())
@@ -155,16 +154,6 @@ func runCoreadm(env *plugin.Env, path string) (coreadmSettings, error) {
 		return coreadmSettings{}, fmt.Errorf("%s printed no core file setting (%d lines)", path, res.Lines)
 	}
 	return p.s, nil
-}
-
-// startError is lib/command's reason a program could not be started,
-// which names the path once, without the sentinel it wraps.
-func startError(err error) string {
-	msg := err.Error()
-	for _, sentinel := range []error{fs.ErrNotExist, fs.ErrPermission, command.ErrNotExecutable} {
-		msg = strings.TrimSuffix(msg, ": "+sentinel.Error())
-	}
-	return msg
 }
 
 // readCoreadmConf reads Solaris 10's /etc/coreadm.conf: the patterns and

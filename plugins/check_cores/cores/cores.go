@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/elfcore"
@@ -19,6 +18,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 type options struct {
@@ -96,7 +96,7 @@ func (o *options) Validate() error {
 	if o.Depth < 0 {
 		return fmt.Errorf("--depth %d: must be 0 or more", o.Depth)
 	}
-	for _, p := range splitList(o.CriticalPrograms) {
+	for _, p := range words.SplitList(o.CriticalPrograms) {
 		if _, err := filepath.Match(p, ""); err != nil {
 			return fmt.Errorf("--critical-program %q: %v", p, err)
 		}
@@ -158,7 +158,7 @@ func (o *options) coreadmPath(sys systemPaths) string {
 // whatever its name. A --dir is dedicated when it is one of them.
 func searchRoots(l *layout.Layout, o *options, host *hostCores) []root {
 	var roots []root
-	if dirs := splitList(o.Dirs); len(dirs) > 0 {
+	if dirs := words.SplitList(o.Dirs); len(dirs) > 0 {
 		for _, d := range dirs {
 			roots = append(roots, root{path: d, explicit: true, why: "--dir", dedicated: host.isDedicated(d)})
 		}
@@ -175,7 +175,7 @@ func searchRoots(l *layout.Layout, o *options, host *hostCores) []root {
 	switch {
 	case o.NoSystemDirs:
 	case len(o.CoreDirs) > 0:
-		for _, d := range splitList(o.CoreDirs) {
+		for _, d := range words.SplitList(o.CoreDirs) {
 			roots = append(roots, root{path: d, explicit: true, why: "--core-dir", dedicated: true})
 		}
 	default:
@@ -238,7 +238,7 @@ func exclusions(env *plugin.Env, l *layout.Layout, o *options) map[fileID]string
 // examine opens each candidate and decides whether it is a core.
 func examine(env *plugin.Env, cands []candidate, pats []namePattern, o *options) *findings {
 	f := &findings{}
-	critical := splitList(o.CriticalPrograms)
+	critical := words.SplitList(o.CriticalPrograms)
 	for _, c := range cands {
 		if env.Context().Err() != nil {
 			break
@@ -374,17 +374,4 @@ func matchAny(patterns []string, name string) bool {
 		}
 	}
 	return false
-}
-
-// splitList expands repeatable, comma-separated option values.
-func splitList(values []string) []string {
-	var out []string
-	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
 }

@@ -1,9 +1,7 @@
 package cores
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,7 +12,6 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/elfcore/elfcoretest"
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
-	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 )
 
@@ -50,10 +47,7 @@ func newServer(t testing.TB) *server {
 // run runs the check in-process with -B set to the sample's base.
 func (s *server) run(t testing.TB, args ...string) plugintest.Output {
 	t.Helper()
-	var out bytes.Buffer
-	args = append([]string{"-B", s.Base()}, args...)
-	code := plugin.Execute(newSpec(&options{}, s.sys), args, &out, io.Discard, func(string) string { return "" })
-	return plugintest.Parse(code, out.String())
+	return plugintest.RunSpec(t, newSpec(&options{}, s.sys), nil, append([]string{"-B", s.Base()}, args...)...)
 }
 
 // core writes a core at rel (relative to the sample root) dumped age ago.
@@ -438,9 +432,7 @@ func TestDirWithoutInstallation(t *testing.T) {
 	if err := imapd.WriteFile(filepath.Join(dir, "core"), time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	code := plugin.Execute(Spec(), []string{"-d", dir, "-v"}, &out, io.Discard, func(string) string { return "" })
-	o := plugintest.Parse(code, out.String())
+	o := plugintest.RunSpec(t, Spec(), nil, "-d", dir, "-v")
 	for _, b := range layout.DefaultBases {
 		if _, err := os.Stat(b); err == nil {
 			t.Skipf("this host has a Messaging Server base %s", b)

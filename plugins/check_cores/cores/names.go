@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // nameInfo is what a core file's name tells about the process.
@@ -62,30 +64,17 @@ func coreName(name string) (nameInfo, bool) {
 	return nameInfo{}, false
 }
 
-// allDigits is ^[0-9]+$.
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // dotCore reads "<program>.<node>.<pid>.<time>" (coreadm %f.%n.%p.%t; the
 // node name may hold dots), "<program>.<pid>" or "<program>".
 func dotCore(stem string) nameInfo {
 	f := strings.Split(stem, ".")
 	n := len(f)
 	switch {
-	case n >= 3 && allDigits(f[n-1]) && allDigits(f[n-2]):
+	case n >= 3 && words.AllDigits(f[n-1]) && words.AllDigits(f[n-2]):
 		return nameInfo{program: f[0], pid: atoi(f[n-2])}
-	case n >= 2 && allDigits(f[n-1]):
+	case n >= 2 && words.AllDigits(f[n-1]):
 		return nameInfo{program: strings.Join(f[:n-1], "."), pid: atoi(f[n-1])}
-	case allDigits(stem):
+	case words.AllDigits(stem):
 		return nameInfo{pid: atoi(stem)}
 	}
 	return nameInfo{program: stem}

@@ -10,6 +10,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // summaryCores is how many cores line 1 names; it goes to pagers.
@@ -112,7 +113,7 @@ func summary(f *findings, problems []string, dirs int, o *options) string {
 			}
 			return s
 		}
-		s := fmt.Sprintf("no core files in %s", plural(dirs, "directory", "directories"))
+		s := fmt.Sprintf("no core files in %s", words.Count(dirs, "directory"))
 		if len(f.ignored) > 0 {
 			s += fmt.Sprintf(" (%d older than %s ignored)", len(f.ignored), units.FormatAge(o.MaxAge.D()))
 		}
@@ -126,9 +127,9 @@ func summary(f *findings, problems []string, dirs int, o *options) string {
 		}
 		items = append(items, shortCore(k))
 	}
-	s := fmt.Sprintf("%s: %s", plural(len(f.cores), "core", "cores"), strings.Join(items, ", "))
+	s := fmt.Sprintf("%s: %s", words.Count(len(f.cores), "core"), strings.Join(items, ", "))
 	if len(problems) > 0 {
-		s += fmt.Sprintf(" - %s unreadable", plural(len(problems), "path", "paths"))
+		s += fmt.Sprintf(" - %s unreadable", words.Count(len(problems), "path"))
 	}
 	return s
 }
@@ -248,11 +249,4 @@ func roughAge(d time.Duration) string {
 		return fmt.Sprintf("%dh", s/3600)
 	}
 	return fmt.Sprintf("%dd", s/86400)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // systemdName is what a systemd-coredump file name tells:
@@ -39,7 +41,7 @@ func parseSystemdName(name string) (systemdName, bool) {
 	// The four fixed fields after comm, counted from the end.
 	f := strings.Split(rest, ".")
 	k := len(f)
-	if k < 5 || !allDigits(f[k-4]) || !isBootID(f[k-3]) || !allDigits(f[k-2]) || !allDigits(f[k-1]) {
+	if k < 5 || !words.AllDigits(f[k-4]) || !isBootID(f[k-3]) || !words.AllDigits(f[k-2]) || !words.AllDigits(f[k-1]) {
 		return systemdName{}, false
 	}
 	comm := strings.Join(f[:k-4], ".")

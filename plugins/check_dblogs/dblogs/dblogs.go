@@ -17,11 +17,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/stamps"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 type options struct {
@@ -102,7 +104,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	}
 	logs, err := scanLogs(dir, func(s string) { env.Stage("%s", s) })
 	if err != nil {
-		return nil, plugin.Unknownf("cannot list %s: %s", dir, errText(err))
+		return nil, plugin.Unknownf("cannot list %s: %s", dir, errtext.Reason(err))
 	}
 	if len(logs) == 0 {
 		return nil, plugin.Unknownf("no database log files (log.NNNNNNNNNN) in %s: wrong --base or --store-root, or database logging is off", dir)
@@ -133,7 +135,7 @@ func checkDir(dir string) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return plugin.Criticalf("mboxlist directory %s does not exist (wrong --base or --store-root, or the mailbox database is gone)", dir)
 	case err != nil:
-		return plugin.Unknownf("cannot examine mboxlist directory %s: %s", dir, errText(err))
+		return plugin.Unknownf("cannot examine mboxlist directory %s: %s", dir, errtext.Reason(err))
 	case !fi.IsDir():
 		return plugin.Criticalf("mboxlist %s is not a directory", dir)
 	}
@@ -154,8 +156,8 @@ func reportCount(res *plugin.Result, sum *summary, o *options, dir string, logs 
 		limit = " (warning " + describeRange(o.Warning) + ")"
 	}
 	n := len(logs)
-	res.Add(s, "%s in %s: %s, %s in total%s", plural(n, "database log"), dir, span, units.FormatBytes(total), limitsText(o, limit))
-	sum.count = fmt.Sprintf("%s%s: %s, %s", plural(n, "database log"), limit, span, units.FormatBytes(total))
+	res.Add(s, "%s in %s: %s, %s in total%s", words.Count(n, "database log"), dir, span, units.FormatBytes(total), limitsText(o, limit))
+	sum.count = fmt.Sprintf("%s%s: %s, %s", words.Count(n, "database log"), limit, span, units.FormatBytes(total))
 	res.AddPerf(
 		plugin.NewPerf("logs", float64(n), "").Thresholds(o.Warning, o.Critical).Bounds(0, nan),
 		plugin.NewPerf("bytes", float64(total), "B").Bounds(0, nan),
@@ -214,7 +216,7 @@ func reportStamps(res *plugin.Result, sum *summary, o *options, config string, n
 	lcu := stamps.Read(config, stamps.LogCleanup, now)
 	ckpStale := stale(ckp, o.CkpStale.D())
 	lcuStale := stale(lcu, o.LcuStale.D())
-	logs := plural(n, "log")
+	logs := words.Count(n, "log")
 	var text, short string
 	switch {
 	case s == plugin.OK:
@@ -250,7 +252,7 @@ func stale(r stamps.Reading, limit time.Duration) bool {
 func stampText(r stamps.Reading) string {
 	switch {
 	case r.Err != nil:
-		return fmt.Sprintf("%s unreadable (%s)", r.Stamp.File, errText(r.Err))
+		return fmt.Sprintf("%s unreadable (%s)", r.Stamp.File, errtext.Reason(r.Err))
 	case !r.Exists:
 		return r.Stamp.File + " missing"
 	case r.Age < 0:
@@ -290,19 +292,4 @@ func describeRange(r threshold.Range) string {
 		return "above " + r.String()
 	}
 	return "outside " + r.String()
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func errText(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

@@ -1,13 +1,10 @@
 package dblogs_test
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +12,6 @@ import (
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
-	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 	"github.com/msgstore-plugins/msgstore/plugins/check_dblogs/dblogs"
 )
@@ -75,23 +71,7 @@ func addLookAlikes(t *testing.T, s *fixture.Server) {
 // on the exit code.
 func run(t *testing.T, args ...string) plugintest.Output {
 	t.Helper()
-	out := plugintest.Run(t, plugintest.Build(t, "check_dblogs"), nil, args...)
-	var buf bytes.Buffer
-	code := plugin.Execute(dblogs.Spec(), args, &buf, io.Discard, func(string) string { return "" })
-	if code != out.Code {
-		t.Errorf("in-process exit %d, binary exit %d\nin-process: %s\nbinary: %s", code, out.Code, buf.String(), out.Stdout)
-	}
-	return out
-}
-
-// agePattern matches s literally, except that "{age}" stands for an age
-// such as 20s or 6m3s (a run takes a moment after the fixture was dated).
-func agePattern(s string) *regexp.Regexp {
-	parts := strings.Split(s, "{age}")
-	for i := range parts {
-		parts[i] = regexp.QuoteMeta(parts[i])
-	}
-	return regexp.MustCompile(strings.Join(parts, `[0-9][0-9dhms]*`))
+	return plugintest.RunBoth(t, plugintest.Build(t, "check_dblogs"), dblogs.Spec(), nil, args...)
 }
 
 type want struct {
@@ -105,12 +85,12 @@ func (w want) check(t *testing.T, out plugintest.Output) {
 	t.Helper()
 	out.Expect(t, "DBLOGS", w.code)
 	for _, s := range w.line1 {
-		if !agePattern(s).MatchString(out.Line1) {
+		if !plugintest.AgePattern(s).MatchString(out.Line1) {
 			t.Errorf("line 1 lacks %q:\n%s", s, out.Stdout)
 		}
 	}
 	for _, s := range w.out {
-		if !agePattern(s).MatchString(out.Stdout) {
+		if !plugintest.AgePattern(s).MatchString(out.Stdout) {
 			t.Errorf("output lacks %q:\n%s", s, out.Stdout)
 		}
 	}

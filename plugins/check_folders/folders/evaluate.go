@@ -8,6 +8,7 @@ import (
 
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // namesInSummary is how many folder names line 1 carries (it goes to pagers).
@@ -47,7 +48,7 @@ func evaluate(env *plugin.Env, o *options, c *config, rec *record, v view) *plug
 		summary += ", mailbox database needs reconstruct -m"
 	}
 	if rec.RunError == "" {
-		res.Add(plugin.OK, "ran %s: %s, %s, %s", rec.Command, ending(rec), plural(rep.Lines, "output line"), seconds(rec.Duration))
+		res.Add(plugin.OK, "ran %s: %s, %s, %s", rec.Command, ending(rec), words.Count(rep.Lines, "output line"), seconds(rec.Duration))
 		addPerf(res, o, rec)
 	}
 	if v.cached {
@@ -158,13 +159,6 @@ func shortFailure(rec *record) string {
 		return "killed by signal " + rec.Signal
 	}
 	return fmt.Sprintf("exit status %d", rec.Exit)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func lastLine(l string) string {

@@ -38,20 +38,10 @@ func run(t *testing.T, s *fixture.Server, args ...string) plugintest.Output {
 	return plugintest.Run(t, bin(t), nil, all...)
 }
 
-// script writes an executable /bin/sh script and returns its path.
-func script(t *testing.T, body string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "reconstruct")
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // printing is a reconstruct that prints text and exits with code.
 func printing(t *testing.T, text string, code int) string {
 	t.Helper()
-	return script(t, fmt.Sprintf("cat <<'EOF'\n%s\nEOF\nexit %d\n", text, code))
+	return plugintest.Script(t, "reconstruct", fmt.Sprintf("cat <<'EOF'\n%s\nEOF\nexit %d\n", text, code))
 }
 
 func TestHealthySampleIsOK(t *testing.T) {
@@ -103,7 +93,7 @@ func TestEachDocumentedString(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
 			// On stderr, between ordinary lines: both streams are read.
-			rc := script(t, fmt.Sprintf("echo 'Checking mailbox user/joe/INBOX'\necho '%s' >&2\necho done\n", tt.line))
+			rc := plugintest.Script(t, "reconstruct", fmt.Sprintf("echo 'Checking mailbox user/joe/INBOX'\necho '%s' >&2\necho done\n", tt.line))
 			out := run(t, s, "--reconstruct", rc)
 			out.Expect(t, service, critical)
 			if out.Summary != "1 damaged folder: "+tt.folder || out.Perf["damaged_folders"].Value != 1 {
@@ -156,7 +146,7 @@ func TestNonZeroExit(t *testing.T) {
 	if _, ok := out.Perf["damaged_folders"]; ok {
 		t.Error("a failed run must not graph 0 damaged folders")
 	}
-	out = run(t, s, "--reconstruct", script(t, "exit 1\n"))
+	out = run(t, s, "--reconstruct", plugintest.Script(t, "reconstruct", "exit 1\n"))
 	out.Expect(t, service, unknown)
 	out.Contains(t, "reconstruct exited with status 1 and printed nothing")
 
@@ -186,17 +176,6 @@ func TestStoredNotRunning(t *testing.T) {
 	out.Contains(t, "stored is not running: folders not checked")
 }
 
-// alive reports whether pid is a live process (not gone, not a zombie).
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
-}
-
 func TestHangingReconstructIsKilledWithItsChildren(t *testing.T) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Skip("needs /proc")
@@ -204,7 +183,7 @@ func TestHangingReconstructIsKilledWithItsChildren(t *testing.T) {
 	s := fixture.New(t)
 	pidfile := filepath.Join(t.TempDir(), "pids")
 	// A child that forks a grandchild; all three sleep. Each records its pid.
-	rc := script(t, fmt.Sprintf(`( sleep 300 & echo $! >> %[1]s; sleep 300 ) &
+	rc := plugintest.Script(t, "reconstruct", fmt.Sprintf(`( sleep 300 & echo $! >> %[1]s; sleep 300 ) &
 echo $! >> %[1]s
 echo $$ >> %[1]s
 until [ "$(grep -c . %[1]s)" -ge 3 ]; do sleep 0.02; done
@@ -239,7 +218,7 @@ sleep 300
 	deadline := time.Now().Add(5 * time.Second)
 	for _, f := range pids {
 		pid, _ := strconv.Atoi(f)
-		for alive(pid) {
+		for plugintest.Alive(pid) {
 			if time.Now().After(deadline) {
 				t.Fatalf("process %d of the reconstruct group was left behind", pid)
 			}
@@ -282,7 +261,7 @@ func TestReconstructThatCannotRun(t *testing.T) {
 func argsRecorder(t *testing.T) (rc, argsFile, envFile string) {
 	dir := t.TempDir()
 	argsFile, envFile = filepath.Join(dir, "args"), filepath.Join(dir, "env")
-	rc = script(t, fmt.Sprintf("for a in \"$@\"; do printf '%%s\\n' \"$a\"; done > %s\nenv > %s\n", argsFile, envFile))
+	rc = plugintest.Script(t, "reconstruct", fmt.Sprintf("for a in \"$@\"; do printf '%%s\\n' \"$a\"; done > %s\nenv > %s\n", argsFile, envFile))
 	return rc, argsFile, envFile
 }
 
@@ -349,7 +328,7 @@ func TestSudo(t *testing.T) {
 	rc, argsFile, _ := argsRecorder(t)
 	sudoArgs := filepath.Join(t.TempDir(), "sudo-args")
 	// A fake sudo: records its arguments, drops "-n -u USER --", runs the rest.
-	sudo := script(t, fmt.Sprintf("echo \"$*\" > %s\nshift 4\nexec \"$@\"\n", sudoArgs))
+	sudo := plugintest.Script(t, "reconstruct", fmt.Sprintf("echo \"$*\" > %s\nshift 4\nexec \"$@\"\n", sudoArgs))
 	out := run(t, s, "--reconstruct", rc, "--sudo-user", "mailsrv", "--sudo-path", sudo)
 	out.Expect(t, service, ok)
 	if got := readFile(t, sudoArgs); got != "-n -u mailsrv -- "+rc+" -r -n\n" {
@@ -482,24 +461,13 @@ func TestConcurrentRefreshIsRefused(t *testing.T) {
 	out.Contains(t, fmt.Sprintf("another refresh (pid %d) has been running since", os.Getpid()))
 
 	// A dead owner's lock, or garbage, is taken over and released.
-	for _, content := range []string{fmt.Sprintf("%d 1\n", deadPid(t)), "junk"} {
+	for _, content := range []string{fmt.Sprintf("%d 1\n", plugintest.DeadPid(t)), "junk"} {
 		os.WriteFile(lock, []byte(content), 0o600)
 		run(t, s, "--mode=refresh").Expect(t, service, ok)
 		if _, err := os.Stat(lock); !os.IsNotExist(err) {
 			t.Fatalf("lock not released: %v", err)
 		}
 	}
-}
-
-// deadPid is the pid of a process that has exited and been reaped.
-func deadPid(t *testing.T) int {
-	t.Helper()
-	p, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.Wait()
-	return p.Pid
 }
 
 func TestDatabaseResyncHintWarns(t *testing.T) {

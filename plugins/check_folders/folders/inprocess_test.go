@@ -1,9 +1,7 @@
 package folders_test
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,25 +11,28 @@ import (
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
+	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 	"github.com/msgstore-plugins/msgstore/plugins/check_folders/folders"
 )
 
-func execute(spec plugin.Spec, args ...string) (int, string) {
-	var out bytes.Buffer
-	code := plugin.Execute(spec, args, &out, io.Discard, func(string) string { return "" })
-	return code, out.String()
+// execute runs spec in-process through the harness: option parsing,
+// watchdog and rendering as in the binary.
+func execute(t *testing.T, spec plugin.Spec, args ...string) (int, string) {
+	t.Helper()
+	out := plugintest.RunSpec(t, spec, nil, args...)
+	return out.Code, out.Stdout
 }
 
 func TestInProcessSpecsAreIndependent(t *testing.T) {
 	s := fixture.New(t)
 	s.Write(simulateRel, "damaged\n", 0)
 	a, b := folders.Spec(), folders.Spec()
-	code, out := execute(a, "-B", s.Base(), "-c", "10")
+	code, out := execute(t, a, "-B", s.Base(), "-c", "10")
 	if code != 0 || !strings.HasPrefix(out, "FOLDERS OK - 3 damaged folders") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 	// b has its own (default) options: -c 0.
-	code, out = execute(b, "-B", s.Base())
+	code, out = execute(t, b, "-B", s.Base())
 	if code != 2 || !strings.HasPrefix(out, "FOLDERS CRITICAL - 3 damaged folders") {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
@@ -46,7 +47,7 @@ func TestWatchdogKillsTheGroup(t *testing.T) {
 	}
 	s := fixture.New(t)
 	pidfile := filepath.Join(t.TempDir(), "pids")
-	rc := script(t, fmt.Sprintf(`( sleep 300 & echo $! >> %[1]s; sleep 300 ) &
+	rc := plugintest.Script(t, "reconstruct", fmt.Sprintf(`( sleep 300 & echo $! >> %[1]s; sleep 300 ) &
 echo $! >> %[1]s
 echo $$ >> %[1]s
 until [ "$(grep -c . %[1]s)" -ge 3 ]; do sleep 0.02; done
@@ -58,7 +59,7 @@ sleep 300
 		env.Now = env.Now.Add(time.Hour) // pushes the check's own deadline past the watchdog's
 		return check(env)
 	}
-	code, out := execute(spec, "-B", s.Base(), "--reconstruct", rc, "-t", "1")
+	code, out := execute(t, spec, "-B", s.Base(), "--reconstruct", rc, "-t", "1")
 	want := "FOLDERS UNKNOWN - timed out after 1s while running " + rc + " -r -n (killed with its children at the timeout)"
 	if code != 3 || !strings.HasPrefix(out, want) {
 		t.Fatalf("exit %d:\n%s\nwant %s", code, out, want)
@@ -69,7 +70,7 @@ sleep 300
 		var left []string
 		for _, f := range strings.Fields(string(b)) {
 			pid, _ := strconv.Atoi(f)
-			if alive(pid) {
+			if plugintest.Alive(pid) {
 				left = append(left, f)
 			}
 		}

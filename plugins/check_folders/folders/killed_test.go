@@ -123,7 +123,7 @@ func TestRefreshLockNamesProcessesNotPids(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { orphan.Process.Kill(); orphan.Wait() }()
-	dead := deadPid(t)
+	dead := plugintest.DeadPid(t)
 	now := time.Now().Unix()
 	tests := []struct {
 		name, lock string

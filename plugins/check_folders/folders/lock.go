@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/procinfo"
 )
 
@@ -59,7 +60,7 @@ func acquireRefreshLock(path string, now time.Time) (*refreshLock, string, error
 			return &refreshLock{path: path, owner: me}, note, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return nil, "", fmt.Errorf("cannot create the lock %s: %v", path, trimWrapPath(err))
+			return nil, "", fmt.Errorf("cannot create the lock %s: %v", path, errtext.Cause(err))
 		}
 		owner, ok := readLock(path)
 		if ok && owner.pid != me.pid {
@@ -201,12 +202,4 @@ func startKey(pid int) string {
 func processExists(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-func trimWrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

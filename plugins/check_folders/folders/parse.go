@@ -3,6 +3,7 @@ package folders
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -217,7 +218,7 @@ func (p *Parser) add(line string, pt pattern, m []string) {
 		if i, ok := p.index[name]; ok {
 			f := &r.Folders[i]
 			f.Lines++
-			if !contains(f.Kinds, kind) && len(f.Kinds) < 10 {
+			if !slices.Contains(f.Kinds, kind) && len(f.Kinds) < 10 {
 				f.Kinds = append(f.Kinds, kind)
 			}
 			return
@@ -278,13 +279,4 @@ func cut(s string, n int) string {
 		i--
 	}
 	return s[:i] + "..."
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -120,21 +120,9 @@ func describeStartError(c *config, err error) string {
 	}
 	switch {
 	case errors.Is(err, errNotExist) && what == "reconstruct":
-		return fmt.Sprintf("cannot run reconstruct: %v (give its path with --reconstruct)", trimWrap(err))
+		return fmt.Sprintf("cannot run reconstruct: %v (give its path with --reconstruct)", command.StartReason(err))
 	case errors.Is(err, command.ErrNotExecutable) && what == "reconstruct":
-		return fmt.Sprintf("cannot run reconstruct: %v", trimWrap(err))
+		return fmt.Sprintf("cannot run reconstruct: %v", command.StartReason(err))
 	}
-	return fmt.Sprintf("cannot run %s: %v", what, trimWrap(err))
-}
-
-// trimWrap drops the ": not executable"-style suffix that CheckExecutable
-// adds for errors.Is; its message already says it in words.
-func trimWrap(err error) string {
-	s := err.Error()
-	for _, suffix := range []string{": " + errNotExist.Error(), ": " + command.ErrNotExecutable.Error(), ": permission denied"} {
-		if len(s) > len(suffix) && s[len(s)-len(suffix):] == suffix {
-			return s[:len(s)-len(suffix)]
-		}
-	}
-	return s
+	return fmt.Sprintf("cannot run %s: %v", what, command.StartReason(err))
 }

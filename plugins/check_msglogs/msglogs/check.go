@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/state"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 const pluginName = "check_msglogs"
@@ -165,7 +167,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	var results []*logResult
 	for _, svc := range selected {
 		r := checkLog(env, cfg, o, svc, dirs[svc], listings[dirs[svc]], deadline)
-		r.explicit = contains(cfg.services, svc)
+		r.explicit = slices.Contains(cfg.services, svc)
 		evaluate(cfg, r)
 		report(res, cfg, o, r)
 		results = append(results, r)
@@ -197,7 +199,7 @@ func selectServices(env *plugin.Env, cfg *config, o *options, dirs map[string]st
 	for _, svc := range services {
 		d := listings[dirs[svc]]
 		if d.err != nil {
-			if !contains(listErrs, d.path) {
+			if !slices.Contains(listErrs, d.path) {
 				listErrs = append(listErrs, d.path)
 			}
 			continue
@@ -213,7 +215,7 @@ func selectServices(env *plugin.Env, cfg *config, o *options, dirs map[string]st
 	if len(out) == 0 {
 		var where []string
 		for _, svc := range services {
-			if !contains(where, dirs[svc]) {
+			if !slices.Contains(where, dirs[svc]) {
 				where = append(where, dirs[svc])
 			}
 		}
@@ -482,15 +484,15 @@ func report(res *plugin.Result, cfg *config, o *options, r *logResult) {
 			counts = append(counts, fmt.Sprintf("%d %s", r.counter.counts[lv], lv))
 		}
 	}
-	text := fmt.Sprintf("%s: %s since last check (%s read), last written %s ago, %d rotated file%s; %s",
+	text := fmt.Sprintf("%s: %s since last check (%s read), last written %s ago, %s; %s",
 		r.svc, strings.Join(counts, ", "), units.FormatBytes(uint64(r.rep.BytesRead)), units.FormatAge(r.age),
-		r.rotated, plural(r.rotated), r.path)
+		words.Count(r.rotated, "rotated file"), r.path)
 	if r.rep.FirstRun {
-		text = fmt.Sprintf("%s: first check, reading starts at the end of the log (%s); --from-start reads it from the beginning; last written %s ago, %d rotated file%s; %s",
-			r.svc, units.FormatBytes(uint64(r.rep.CurrentSize)), units.FormatAge(r.age), r.rotated, plural(r.rotated), r.path)
+		text = fmt.Sprintf("%s: first check, reading starts at the end of the log (%s); --from-start reads it from the beginning; last written %s ago, %s; %s",
+			r.svc, units.FormatBytes(uint64(r.rep.CurrentSize)), units.FormatAge(r.age), words.Count(r.rotated, "rotated file"), r.path)
 		if o.FromStart && r.rep.BytesRead > 0 {
-			text = fmt.Sprintf("%s: first check, read from the start: %s (%s), last written %s ago, %d rotated file%s; %s",
-				r.svc, strings.Join(counts, ", "), units.FormatBytes(uint64(r.rep.BytesRead)), units.FormatAge(r.age), r.rotated, plural(r.rotated), r.path)
+			text = fmt.Sprintf("%s: first check, read from the start: %s (%s), last written %s ago, %s; %s",
+				r.svc, strings.Join(counts, ", "), units.FormatBytes(uint64(r.rep.BytesRead)), units.FormatAge(r.age), words.Count(r.rotated, "rotated file"), r.path)
 		}
 	}
 	var extra []string
@@ -544,7 +546,7 @@ func addReadNotes(res *plugin.Result, r *logResult) {
 		res.Add(plugin.OK, "%s: stopped after %s (%s reached): the rest is read by the next run", r.svc, units.FormatBytes(uint64(rep.BytesRead)), rep.CappedBy)
 	}
 	if rep.CutLines > 0 {
-		res.Add(plugin.OK, "%s: %d line%s longer than %s, counted by their start", r.svc, rep.CutLines, plural(int(rep.CutLines)), units.FormatBytes(logtail.DefaultMaxLine))
+		res.Add(plugin.OK, "%s: %s longer than %s, counted by their start", r.svc, words.Count(int(rep.CutLines), "line"), units.FormatBytes(logtail.DefaultMaxLine))
 	}
 }
 
@@ -596,7 +598,7 @@ func hygiene(res *plugin.Result, o *options, selected []string, dirs map[string]
 	var seen []string
 	for i, svc := range selected {
 		d := listings[dirs[svc]]
-		if d.err != nil || contains(seen, d.path) {
+		if d.err != nil || slices.Contains(seen, d.path) {
 			continue
 		}
 		seen = append(seen, d.path)
@@ -674,12 +676,12 @@ func summary(results []*logResult, dir []note, saving bool) string {
 		}
 	}
 	if first == len(results) && read == 0 && !saving {
-		return fmt.Sprintf("first check of %d log%s", len(results), plural(len(results)))
+		return fmt.Sprintf("first check of %s", words.Count(len(results), "log"))
 	}
 	if first == len(results) && read == 0 {
-		return fmt.Sprintf("first check of %d log%s: positions saved, new lines are counted from now on", len(results), plural(len(results)))
+		return fmt.Sprintf("first check of %s: positions saved, new lines are counted from now on", words.Count(len(results), "log"))
 	}
-	return fmt.Sprintf("%d log%s OK, nothing alarming since last check (%s read)", len(results), plural(len(results)), units.FormatBytes(uint64(read)))
+	return fmt.Sprintf("%s OK, nothing alarming since last check (%s read)", words.Count(len(results), "log"), units.FormatBytes(uint64(read)))
 }
 
 // dirError is a log directory that cannot be listed.
@@ -698,11 +700,4 @@ func baseNames(paths []string) []string {
 		out[i] = filepath.Base(p)
 	}
 	return out
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

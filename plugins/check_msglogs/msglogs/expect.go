@@ -10,6 +10,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/logtail"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // An expected line is the opposite of an error line: its absence is the
@@ -301,6 +302,6 @@ func (t *tracker) incomplete() string {
 	if t.capped == "" {
 		return ""
 	}
-	return fmt.Sprintf("; the search back stopped after %d file%s (%s reached): the next run searches again (raise --max-bytes or -t)",
-		t.scanned, plural(t.scanned), t.capped)
+	return fmt.Sprintf("; the search back stopped after %s (%s reached): the next run searches again (raise --max-bytes or -t)",
+		words.Count(t.scanned, "file"), t.capped)
 }

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,7 +102,7 @@ func parseConfig(o *options) (*config, error) {
 			if !knownService(s) {
 				return nil, fmt.Errorf("--service %q: unknown service (known: %s)", s, strings.Join(services, ", "))
 			}
-			if !contains(c.services, s) {
+			if !slices.Contains(c.services, s) {
 				c.services = append(c.services, s)
 			}
 		}
@@ -139,7 +139,7 @@ func parseConfig(o *options) (*config, error) {
 		return nil, err
 	}
 	for _, e := range c.expects {
-		if len(c.services) > 0 && !contains(c.services, e.svc) {
+		if len(c.services) > 0 && !slices.Contains(c.services, e.svc) {
 			return nil, fmt.Errorf("--expect %q: %s is not among --service %s", e.spec, e.svc, strings.Join(c.services, ","))
 		}
 	}
@@ -239,7 +239,7 @@ func (c *config) staleFor(svc string) time.Duration {
 	if d, ok := c.stale[svc]; ok {
 		return d
 	}
-	if contains(quietByDefault, svc) {
+	if slices.Contains(quietByDefault, svc) {
 		return 0
 	}
 	return c.stale[""]
@@ -252,13 +252,13 @@ func (c *config) staleFor(svc string) time.Duration {
 // other. Options that only shape one run (-t, -v, --show, --max-bytes,
 // --from-start) are left out.
 func (c *config) stateParts(svc, logPath string) []string {
-	parts := []string{svc, logPath, "services=" + strings.Join(sorted(c.services), ",")}
+	parts := []string{svc, logPath, "services=" + strings.Join(slices.Sorted(slices.Values(c.services)), ",")}
 	add := func(name string, res []*regexp.Regexp) {
 		var s []string
 		for _, r := range res {
 			s = append(s, r.String())
 		}
-		parts = append(parts, name+"="+strings.Join(sorted(s), "\x00"))
+		parts = append(parts, name+"="+strings.Join(slices.Sorted(slices.Values(s)), "\x00"))
 	}
 	add("match", c.match)
 	add("exclude", c.exclude)
@@ -267,7 +267,7 @@ func (c *config) stateParts(svc, logPath string) []string {
 		for k, r := range m {
 			s = append(s, k+"="+r.String())
 		}
-		parts = append(parts, name+"="+strings.Join(sorted(s), ","))
+		parts = append(parts, name+"="+strings.Join(slices.Sorted(slices.Values(s)), ","))
 	}
 	ranges("warning", c.warn)
 	ranges("critical", c.crit)
@@ -275,7 +275,7 @@ func (c *config) stateParts(svc, logPath string) []string {
 	for k, d := range c.stale {
 		st = append(st, fmt.Sprintf("%s=%d", k, d))
 	}
-	parts = append(parts, "stale="+strings.Join(sorted(st), ","))
+	parts = append(parts, "stale="+strings.Join(slices.Sorted(slices.Values(st)), ","))
 	// Added only when given, so that definitions without them keep the
 	// state they had before these options existed.
 	if len(c.expects) > 0 {
@@ -283,7 +283,7 @@ func (c *config) stateParts(svc, logPath string) []string {
 		for _, e := range c.expects {
 			ex = append(ex, e.svc+"="+e.re.String())
 		}
-		parts = append(parts, "expect="+strings.Join(sorted(ex), "\x00"))
+		parts = append(parts, "expect="+strings.Join(slices.Sorted(slices.Values(ex)), "\x00"))
 	}
 	if len(c.xmlCode) > 0 {
 		parts = append(parts, "mta-xml-code="+strings.Join(c.xmlCode, ","))
@@ -306,21 +306,6 @@ func isXMLName(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-func sorted(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func nan() float64 { return math.NaN() }

@@ -115,9 +115,7 @@ func TestTimeoutAfterReadingKeepsPositions(t *testing.T) {
 		return r, err
 	}
 	args := []string{"-B", v.s.Base(), "--state-dir", v.state, "-s", "imap", "-t", "1"}
-	var out bytes.Buffer
-	code := plugin.Execute(spec, args, &out, &out, func(string) string { return "" })
-	o := plugintest.Parse(code, out.String())
+	o := plugintest.RunSpec(t, spec, nil, args...)
 	o.Expect(t, "MSGLOGS", 3)
 	if !strings.Contains(o.Line1, "timed out after 1s while evaluating") {
 		t.Fatalf("line 1: %s", o.Line1)

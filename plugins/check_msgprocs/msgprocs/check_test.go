@@ -1,8 +1,6 @@
 package msgprocs
 
 import (
-	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +8,6 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
-	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 	"github.com/msgstore-plugins/msgstore/lib/procinfo"
 )
@@ -52,10 +49,8 @@ func (t *table) healthy() *table {
 // run runs the plugin on the sample server s with the table.
 func run(t *testing.T, s *fixture.Server, snap snapshot, args ...string) plugintest.Output {
 	t.Helper()
-	var buf bytes.Buffer
 	list := func() (snapshot, error) { return snap, nil }
-	code := plugin.Execute(specWith(list), append([]string{"-B", s.Base()}, args...), &buf, io.Discard, func(string) string { return "" })
-	return plugintest.Parse(code, buf.String())
+	return plugintest.RunSpec(t, specWith(list), nil, append([]string{"-B", s.Base()}, args...)...)
 }
 
 type want struct {
@@ -287,10 +282,8 @@ func TestBadOptions(t *testing.T) {
 		}
 	}
 	// A lister that fails: UNKNOWN with its reason.
-	var buf bytes.Buffer
 	fail := func() (snapshot, error) { return snapshot{}, procinfo.ErrUnsupported }
-	code := plugin.Execute(specWith(fail), []string{"-B", s.Base()}, &buf, io.Discard, func(string) string { return "" })
-	out := plugintest.Parse(code, buf.String())
+	out := plugintest.RunSpec(t, specWith(fail), nil, "-B", s.Base())
 	out.Expect(t, "MSGPROCS", 3)
 	out.Contains(t, "cannot list the processes: process lookup is not supported on this platform")
 }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 )
@@ -197,6 +196,3 @@ func validName(n string) error {
 	}
 	return nil
 }
-
-// errReason keeps errtext in one place for this package.
-func errReason(err error) string { return errtext.Reason(err) }

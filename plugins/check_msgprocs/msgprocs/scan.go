@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/procinfo"
 )
 
@@ -31,7 +32,7 @@ func readProc() (snapshot, error) {
 		if errors.Is(err, procinfo.ErrUnsupported) {
 			return snapshot{}, err
 		}
-		return snapshot{}, fmt.Errorf("cannot list /proc: %s", errReason(err))
+		return snapshot{}, fmt.Errorf("cannot list /proc: %s", errtext.Reason(err))
 	}
 	s := snapshot{hidden: procinfo.Hidden()}
 	for _, pid := range pids {

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/state"
 	"github.com/msgstore-plugins/msgstore/lib/trend"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // growthState is the state file: the history of waiting messages of each
@@ -90,7 +92,7 @@ func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.His
 	fit, err := h.Fit(env.Now, trend.Options{Window: window, MinSamples: 3, MinSpan: minSpan})
 	if err != nil {
 		res.Add(plugin.OK, "%s growth: collecting history (%s so far; needs 3 runs spanning at least %s of the last %s)",
-			ch, plural(runsIn(h, env.Now, window), "run", "runs"), units.FormatAge(minSpan), units.FormatAge(window))
+			ch, words.Count(runsIn(h, env.Now, window), "run"), units.FormatAge(minSpan), units.FormatAge(window))
 		return finding{}, false
 	}
 	span := fit.Span()
@@ -118,20 +120,8 @@ func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.His
 	if status == plugin.CRITICAL {
 		limit = o.GrowthCritical
 	}
-	res.Add(status, "%s (%s, %s at %.0f messages)%s", words, rate, lower(status), limit, hint)
+	res.Add(status, "%s (%s, %s at %.0f messages)%s", words, rate, strings.ToLower(status.String()), limit, hint)
 	return finding{status, words}, true
-}
-
-func lower(s plugin.Status) string {
-	switch s {
-	case plugin.CRITICAL:
-		return "critical"
-	case plugin.WARNING:
-		return "warning"
-	case plugin.UNKNOWN:
-		return "unknown"
-	}
-	return "ok"
 }
 
 // runsIn counts the samples of the window (for "collecting history").

@@ -19,6 +19,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/state"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 type options struct {
@@ -166,13 +167,6 @@ type finding struct {
 	text   string
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // reportChannel evaluates one channel and adds its line and perfdata.
 func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) []finding {
 	lim := o.limitsFor(c.Name)
@@ -189,8 +183,8 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 		if s == plugin.CRITICAL {
 			r = lim.crit
 		}
-		reasons = append(reasons, fmt.Sprintf("%s %s", lower(s), r))
-		found = append(found, finding{s, fmt.Sprintf("%s: %s waiting (%s %s)", c.Name, plural(c.Messages, "message", "messages"), lower(s), r)})
+		reasons = append(reasons, fmt.Sprintf("%s %s", strings.ToLower(s.String()), r))
+		found = append(found, finding{s, fmt.Sprintf("%s: %s waiting (%s %s)", c.Name, words.Count(c.Messages, "message"), strings.ToLower(s.String()), r)})
 		status = plugin.Worst(status, s)
 	}
 	age := time.Duration(0)
@@ -198,8 +192,8 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 		age = max(env.Now.Sub(c.Oldest), 0)
 	}
 	if s, limit := ageStatus(age, c.Messages > 0, lim); s != plugin.OK {
-		reasons = append(reasons, fmt.Sprintf("oldest older than %s %s", lower(s), units.FormatAge(limit)))
-		found = append(found, finding{s, fmt.Sprintf("%s: oldest message waiting %s (%s %s)", c.Name, units.FormatAge(age), lower(s), units.FormatAge(limit))})
+		reasons = append(reasons, fmt.Sprintf("oldest older than %s %s", strings.ToLower(s.String()), units.FormatAge(limit)))
+		found = append(found, finding{s, fmt.Sprintf("%s: oldest message waiting %s (%s %s)", c.Name, units.FormatAge(age), strings.ToLower(s.String()), units.FormatAge(limit))})
 		status = plugin.Worst(status, s)
 	}
 
@@ -234,7 +228,7 @@ func channelText(env *plugin.Env, c *channel, age time.Duration) string {
 		return fmt.Sprintf("%s: 0 messages (no queue directory %s)", c.Name, c.Dir)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s, %d held", c.Name, plural(c.Messages, "message", "messages"), c.Held)
+	fmt.Fprintf(&b, "%s: %s, %d held", c.Name, words.Count(c.Messages, "message"), c.Held)
 	if c.Messages > 0 {
 		fmt.Fprintf(&b, ", oldest %s", units.FormatAge(age))
 		if env.Verbose > 0 {
@@ -243,7 +237,7 @@ func channelText(env *plugin.Env, c *channel, age time.Duration) string {
 		if c.MaxAttempts == 0 {
 			b.WriteString(", no delivery attempt yet")
 		} else {
-			fmt.Fprintf(&b, ", up to %s", plural(c.MaxAttempts, "delivery attempt", "delivery attempts"))
+			fmt.Fprintf(&b, ", up to %s", words.Count(c.MaxAttempts, "delivery attempt"))
 		}
 	}
 	if env.Verbose > 0 {
@@ -269,7 +263,7 @@ func reportHeld(res *plugin.Result, chans []*channel, o *options) []finding {
 		return nil
 	}
 	text := fmt.Sprintf("%s in %s (not eligible for delivery until released: imsimta qm release)",
-		plural(total, "held message", "held messages"), plural(in, "channel", "channels"))
+		words.Count(total, "held message"), words.Count(in, "channel"))
 	if s == plugin.OK {
 		res.Add(plugin.OK, "%s", text)
 		return nil
@@ -278,8 +272,8 @@ func reportHeld(res *plugin.Result, chans []*channel, o *options) []finding {
 	if s == plugin.CRITICAL {
 		r = o.HeldCritical
 	}
-	res.Add(s, "%s (%s %s)", text, lower(s), r)
-	return []finding{{s, fmt.Sprintf("%s (%s %s)", plural(total, "held message", "held messages"), lower(s), r)}}
+	res.Add(s, "%s (%s %s)", text, strings.ToLower(s.String()), r)
+	return []finding{{s, fmt.Sprintf("%s (%s %s)", words.Count(total, "held message"), strings.ToLower(s.String()), r)}}
 }
 
 // summary is line 1: the worst finding, or the totals when all is well.
@@ -298,10 +292,10 @@ func summary(now time.Time, res *plugin.Result, chans []*channel, problems []fin
 	res.AddPerf(plugin.NewPerf("messages", float64(messages), "").Bounds(0, math.NaN()))
 	if res.Status == plugin.OK {
 		if messages == 0 {
-			return fmt.Sprintf("queue empty (%s)", plural(len(chans), "channel", "channels"))
+			return fmt.Sprintf("queue empty (%s)", words.Count(len(chans), "channel"))
 		}
-		return fmt.Sprintf("%s waiting in %s, oldest %s in %s", plural(messages, "message", "messages"),
-			plural(busy, "channel", "channels"), units.FormatAge(max(now.Sub(oldest.Oldest), 0)), oldest.Name)
+		return fmt.Sprintf("%s waiting in %s, oldest %s in %s", words.Count(messages, "message"),
+			words.Count(busy, "channel"), units.FormatAge(max(now.Sub(oldest.Oldest), 0)), oldest.Name)
 	}
 	var worst []finding
 	for _, f := range problems {

@@ -332,32 +332,13 @@ func TestLargeQueueIsStreamed(t *testing.T) {
 func TestNeverWritesUnderTheQueue(t *testing.T) {
 	s, args := sample(t)
 	queueTree(s)
-	before := snapshot(t, s.Root)
+	before := plugintest.Snapshot(t, s.Root)
 	for i := 0; i < 3; i++ {
 		run(t, s.Now.Add(time.Duration(i)*5*time.Minute), append(args, "-v", "--age-warning", "1h", "-w", "1")...)
 	}
-	if after := snapshot(t, s.Root); after != before {
-		t.Errorf("the sample tree changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	if d := plugintest.SnapshotDiff(before, plugintest.Snapshot(t, s.Root)); len(d) > 0 {
+		t.Errorf("the sample tree changed:\n%s", strings.Join(d, "\n"))
 	}
-}
-
-func snapshot(t *testing.T, root string) string {
-	var b strings.Builder
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, "%s %v %d\n", p, fi.ModTime().UnixNano(), fi.Size())
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
 }
 
 func TestClassifyAndAttempts(t *testing.T) {

@@ -1,17 +1,13 @@
-// Package overview is check_msgstore: every msgstore check in one process,
-// with their default or given options, summarised as a table for people,
-// one plugin output for Nagios/NRPE, or JSON for scripts. It reuses the
-// checks' code through their Spec functions; it runs no other binary.
 package overview
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 type options struct {
@@ -92,7 +88,7 @@ func run(env *plugin.Env, o *options) (*plugin.Result, error) {
 	}
 	outs := runAll(env, o, selected, with)
 	res := aggregate(outs)
-	switch format(o) {
+	switch format(o, env) {
 	case "json":
 		res.Text = renderJSON(res, outs)
 	case "table":
@@ -101,12 +97,14 @@ func run(env *plugin.Env, o *options) (*plugin.Result, error) {
 	return res, nil
 }
 
-func format(o *options) string {
+// format resolves --format=auto with the harness's Interactive (stdout is a
+// terminal): the check itself never looks at its output streams.
+func format(o *options, env *plugin.Env) string {
 	if o.JSON {
 		return "json"
 	}
 	if o.Format == "auto" || o.Format == "" {
-		if isTerminal(os.Stdout) {
+		if env.Interactive {
 			return "table"
 		}
 		return "nagios"
@@ -114,17 +112,10 @@ func format(o *options) string {
 	return o.Format
 }
 
-// isTerminal reports whether f is a character device (a terminal); Nagios,
-// NRPE and Icinga 2 always give plugins a pipe.
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
 // useColor: colours only for a terminal, and not when --no-color, $NO_COLOR
 // or TERM=dumb say otherwise.
 func useColor(o *options, env *plugin.Env) bool {
-	return isTerminal(os.Stdout) && !o.NoColor && env.Getenv("NO_COLOR") == "" && env.Getenv("TERM") != "dumb"
+	return env.Interactive && !o.NoColor && env.Getenv("NO_COLOR") == "" && env.Getenv("TERM") != "dumb"
 }
 
 func selectChecks(only, skip []string) ([]check, error) {
@@ -137,7 +128,7 @@ func selectChecks(only, skip []string) ([]check, error) {
 		names []string
 		into  map[string]bool
 	}{{only, want}, {skip, drop}} {
-		for _, n := range splitList(set.names) {
+		for _, n := range words.SplitList(set.names) {
 			if !known[n] {
 				return nil, fmt.Errorf("unknown check %q (known: %s)", n, strings.Join(checkNames(), ", "))
 			}
@@ -154,18 +145,6 @@ func selectChecks(only, skip []string) ([]check, error) {
 		return nil, fmt.Errorf("no check left to run")
 	}
 	return out, nil
-}
-
-func splitList(vs []string) []string {
-	var out []string
-	for _, v := range vs {
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
 }
 
 // parseWith reads --with NAME=ARGS; ARGS are split on white space (no

@@ -1,6 +1,3 @@
-// Package disk is check_msgstore_disk: free space and inodes of the message
-// store partitions, the mboxlist database directory and the MTA queue
-// ("Check Hardware Space", Administration Guide 20.14.1.1).
 package disk
 
 import (
@@ -12,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/fsstat"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
@@ -290,18 +288,14 @@ func measure(env *plugin.Env, p probe, targets []target, res *plugin.Result) []*
 	return out
 }
 
+// describe follows a path that is the subject of the sentence, so a
+// permission failure reads "is not readable" rather than errtext's bare
+// "permission denied".
 func describe(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "does not exist"
-	case errors.Is(err, fs.ErrPermission):
+	if errors.Is(err, fs.ErrPermission) {
 		return "is not readable (permission denied)"
 	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
+	return errtext.Reason(err)
 }
 
 func evaluate(f *filesystem, o *options, lockAt float64) {

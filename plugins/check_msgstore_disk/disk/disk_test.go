@@ -65,10 +65,8 @@ func usage(total, free float64, files, ffree uint64) fsstat.Usage {
 
 func run(t *testing.T, f *fakeFS, s *fixture.Server, args ...string) (int, plugintest.Output) {
 	t.Helper()
-	var out bytes.Buffer
-	args = append([]string{"-B", s.Base()}, args...)
-	code := plugin.Execute(newSpec(&options{}, f.probe()), args, &out, &out, func(string) string { return "" })
-	return code, plugintest.Parse(code, out.String())
+	out := plugintest.RunSpec(t, newSpec(&options{}, f.probe()), nil, append([]string{"-B", s.Base()}, args...)...)
+	return out.Code, out
 }
 
 func TestStates(t *testing.T) {

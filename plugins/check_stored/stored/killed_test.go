@@ -33,7 +33,7 @@ func TestKilledByTheSchedulerLeavesNoStoredCmd(t *testing.T) {
 			s := fixture.New(t)
 			startStored(t, s, "ready", time.Hour)
 			pidfile := filepath.Join(t.TempDir(), "pids")
-			cmd := writeScript(t, s, "stored-hang", fmt.Sprintf("sleep 300 &\necho $! >> %[1]s\necho $$ >> %[1]s\nwait\n", pidfile))
+			cmd := plugintest.Script(t, filepath.Join(s.Base(), "lib", "stored-hang"), fmt.Sprintf("sleep 300 &\necho $! >> %[1]s\necho $$ >> %[1]s\nwait\n", pidfile))
 			p := plugintest.Start(t, plugintest.Build(t, "check_stored"), nil, "-B", s.Base(), "--stored-cmd", cmd, "-t", "120")
 			pids := plugintest.WaitForPids(t, pidfile, 2)
 			if tt.group {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // MaxPidFileBytes bounds what is read of a pid file: a real one is a dozen
@@ -59,7 +61,7 @@ func ParsePidFile(b []byte) (PidFile, error) {
 	pf := PidFile{Pid: pid}
 	if len(fields) == 2 {
 		state := fields[1]
-		if isNumber(state) {
+		if words.AllDigits(state) {
 			return PidFile{}, fmt.Errorf("holds two numbers, expected one pid and a state (ready or init); found %s", quote(b))
 		}
 		if !isWord(state) {
@@ -74,7 +76,7 @@ func ParsePidFile(b []byte) (PidFile, error) {
 func parsePid(s string) (int, error) {
 	digits := strings.TrimPrefix(s, "-")
 	switch {
-	case !isNumber(digits):
+	case !words.AllDigits(digits):
 		return 0, fmt.Errorf("starts with %s, not a process id", quote([]byte(s)))
 	case digits != s:
 		return 0, fmt.Errorf("names pid %s, which is negative", shorten(s, 24))
@@ -87,18 +89,6 @@ func parsePid(s string) (int, error) {
 		return 0, errors.New("names pid 0, which is not a process")
 	}
 	return int(n), nil
-}
-
-func isNumber(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // isWord accepts the letters, digits, '_' and '-' a state name might use.

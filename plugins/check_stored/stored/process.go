@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msgstore-plugins/msgstore/lib/errtext"
 	"github.com/msgstore-plugins/msgstore/lib/layout"
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/procinfo"
@@ -63,7 +64,7 @@ func checkProcess(env *plugin.Env, o *options, l *layout.Layout) processResult {
 	path, fi, found, err := findPidFile(o, l)
 	switch {
 	case err != nil:
-		return unknown(fmt.Sprintf("cannot read stored's pid file %s: %s", path, errText(err)))
+		return unknown(fmt.Sprintf("cannot read stored's pid file %s: %s", path, errtext.Reason(err)))
 	case !found:
 		return critical(fmt.Sprintf("stored is not running: no pid file (looked for %s)", path),
 			"stored is not running: no pid file")
@@ -71,7 +72,7 @@ func checkProcess(env *plugin.Env, o *options, l *layout.Layout) processResult {
 	env.Stage("reading %s", path)
 	b, err := readPidFile(path)
 	if err != nil {
-		return unknown(fmt.Sprintf("cannot read stored's pid file %s: %s", path, errText(err)))
+		return unknown(fmt.Sprintf("cannot read stored's pid file %s: %s", path, errtext.Reason(err)))
 	}
 	pf, err := ParsePidFile(b)
 	if err != nil {
@@ -158,13 +159,4 @@ func critical(text, summary string) processResult {
 
 func unknown(text string) processResult {
 	return processResult{finding: finding{plugin.UNKNOWN, text, text}}
-}
-
-// errText is an error without the path it repeats.
-func errText(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

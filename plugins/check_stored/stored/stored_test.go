@@ -1,14 +1,11 @@
 package stored_test
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,7 +13,6 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
-	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 	"github.com/msgstore-plugins/msgstore/plugins/check_stored/stored"
 )
@@ -80,29 +76,12 @@ func startStored(t *testing.T, s *fixture.Server, state string, age time.Duratio
 	return pid
 }
 
-// deadPid returns the pid of a process that has exited and been reaped.
-func deadPid(t *testing.T) int {
-	t.Helper()
-	cmd := exec.Command(fakeStored, "0")
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
-	return cmd.Process.Pid
-}
-
 // run runs the built binary and, in-process, the same Spec through the
 // harness; both must agree on the exit code. The binary's output is
 // returned for the assertions.
 func run(t *testing.T, args ...string) plugintest.Output {
 	t.Helper()
-	bin := plugintest.Build(t, "check_stored")
-	out := plugintest.Run(t, bin, nil, args...)
-	var buf bytes.Buffer
-	code := plugin.Execute(stored.Spec(), args, &buf, io.Discard, func(string) string { return "" })
-	if code != out.Code {
-		t.Errorf("in-process exit %d, binary exit %d\nin-process: %s\nbinary: %s", code, out.Code, buf.String(), out.Stdout)
-	}
-	return out
+	return plugintest.RunBoth(t, plugintest.Build(t, "check_stored"), stored.Spec(), nil, args...)
 }
 
 type want struct {
@@ -116,12 +95,12 @@ func (w want) check(t *testing.T, out plugintest.Output) {
 	t.Helper()
 	out.Expect(t, "STORED", w.code)
 	for _, s := range w.line1 {
-		if !agePattern(s).MatchString(out.Line1) {
+		if !plugintest.AgePattern(s).MatchString(out.Line1) {
 			t.Errorf("line 1 lacks %q:\n%s", s, out.Stdout)
 		}
 	}
 	for _, s := range w.out {
-		if !agePattern(s).MatchString(out.Stdout) {
+		if !plugintest.AgePattern(s).MatchString(out.Stdout) {
 			t.Errorf("output lacks %q:\n%s", s, out.Stdout)
 		}
 	}
@@ -136,17 +115,6 @@ func (w want) check(t *testing.T, out plugintest.Output) {
 			t.Errorf("perfdata %s = %+v, want %s", label, p, spec)
 		}
 	}
-}
-
-// agePattern matches s literally, except that "{age}" stands for an age
-// such as 20s, 7m3s or 2h: a run takes a moment after the fixture was
-// dated, so the seconds may have moved on.
-func agePattern(s string) *regexp.Regexp {
-	parts := strings.Split(s, "{age}")
-	for i := range parts {
-		parts[i] = regexp.QuoteMeta(parts[i])
-	}
-	return regexp.MustCompile(strings.Join(parts, `-?[0-9][0-9dhms]*`))
 }
 
 // near: perfdata ages may be a few seconds past the fixture's on a busy
@@ -218,7 +186,7 @@ func TestProcessAndPidFile(t *testing.T) {
 			return []string{"--pid-file", s.Path("nowhere/stored.pid")}
 		}, want{code: 2, line1: []string{"no pid file"}, out: []string{"nowhere/stored.pid"}}},
 		{"dead pid", func(t *testing.T, s *fixture.Server) []string {
-			s.Write(pidRel, fmt.Sprintf("%d ready\n", deadPid(t)), time.Hour)
+			s.Write(pidRel, fmt.Sprintf("%d ready\n", plugintest.DeadPid(t)), time.Hour)
 			return nil
 		}, want{code: 2, line1: []string{"STORED CRITICAL - stored is not running: pid ", " is dead |"},
 			out: []string{"the pid file says ready"}, perf: map[string]string{"stored_running": "0", "stored_ready": "0"}}},
@@ -238,7 +206,7 @@ func TestProcessAndPidFile(t *testing.T) {
 			return []string{"--process-name", "other"}
 		}, want{code: 0, line1: []string{"other running (pid"}}},
 		{"dead pid and a stale checkpoint: the process comes first", func(t *testing.T, s *fixture.Server) []string {
-			s.Write(pidRel, fmt.Sprintf("%d ready\n", deadPid(t)), time.Hour)
+			s.Write(pidRel, fmt.Sprintf("%d ready\n", plugintest.DeadPid(t)), time.Hour)
 			s.SetAge(fixture.VarRel+"/config/stored.ckp", 40*time.Minute)
 			return nil
 		}, want{code: 2, line1: []string{"stored is not running", "(+1 more) |"}, out: []string{"[CRITICAL] stored not checkpointing: stored.ckp is 40m old (critical 15m)"}}},

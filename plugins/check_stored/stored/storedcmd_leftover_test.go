@@ -3,12 +3,14 @@ package stored_test
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
+	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 )
 
 // A stored -t that exits 0 but leaves a child running (holding its output
@@ -20,7 +22,7 @@ func TestStoredCmdLeftoverChildIsKilled(t *testing.T) {
 	s := fixture.New(t)
 	startStored(t, s, "ready", time.Hour)
 	pidFile := s.Path("leftover.pid")
-	p := writeScript(t, s, "stored-fork", fmt.Sprintf("sleep 300 &\necho $! > %s\necho stored is running\nexit 0\n", pidFile))
+	p := plugintest.Script(t, filepath.Join(s.Base(), "lib", "stored-fork"), fmt.Sprintf("sleep 300 &\necho $! > %s\necho stored is running\nexit 0\n", pidFile))
 	out := run(t, "-B", s.Base(), "--stored-cmd", p, "-t", "5")
 	want{code: 0, out: []string{p + " -t: exit 0: stored is running"}}.check(t, out)
 	b, err := os.ReadFile(pidFile)
@@ -28,13 +30,7 @@ func TestStoredCmdLeftoverChildIsKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	deadline := time.Now().Add(10 * time.Second)
-	for alive(pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("child %d of stored -t survived its exit", pid)
-		}
-		time.Sleep(10 * time.Millisecond) // waiting for init to reap it, not building a state
-	}
+	plugintest.WaitGone(t, []int{pid})
 }
 
 // What cannot be run is said in words, not as exec's "permission denied".

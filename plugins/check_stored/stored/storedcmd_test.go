@@ -13,19 +13,6 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 )
 
-// writeScript puts an executable shell script at BASE/lib/<name>.
-func writeScript(t *testing.T, s *fixture.Server, name, body string) string {
-	t.Helper()
-	p := filepath.Join(s.Base(), "lib", name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func TestStoredCmd(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -50,7 +37,7 @@ func TestStoredCmd(t *testing.T) {
 			t.Parallel()
 			s := fixture.New(t)
 			startStored(t, s, "ready", time.Hour)
-			p := writeScript(t, s, "stored-t", c.body)
+			p := plugintest.Script(t, filepath.Join(s.Base(), "lib", "stored-t"), c.body)
 			if c.relative {
 				p = "lib/stored-t"
 			}
@@ -76,7 +63,7 @@ func TestStoredCmdTimeout(t *testing.T) {
 	s := fixture.New(t)
 	startStored(t, s, "ready", time.Hour)
 	pidFile := s.Path("grandchild.pid")
-	p := writeScript(t, s, "stored-hang", fmt.Sprintf("sleep 300 &\necho $! > %s\nwait\n", pidFile))
+	p := plugintest.Script(t, filepath.Join(s.Base(), "lib", "stored-hang"), fmt.Sprintf("sleep 300 &\necho $! > %s\nwait\n", pidFile))
 	bin := plugintest.Build(t, "check_stored")
 	out := plugintest.Run(t, bin, nil, "-B", s.Base(), "--stored-cmd", p, "-t", "2")
 	want{code: 3, line1: []string{"STORED UNKNOWN - timed out after 2s while running " + p + " -t (pid "}}.check(t, out)
@@ -88,17 +75,5 @@ func TestStoredCmdTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	deadline := time.Now().Add(10 * time.Second)
-	for alive(pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("grandchild %d of stored -t survived the timeout", pid)
-		}
-		time.Sleep(10 * time.Millisecond) // waiting for init to reap it, not building a state
-	}
-}
-
-// alive: the pid exists and is not a zombie.
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	return err == nil && !strings.Contains(string(b), ") Z ")
+	plugintest.WaitGone(t, []int{pid})
 }

@@ -1,7 +1,6 @@
 package telemetry_test
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/msgstore-plugins/msgstore/lib/fixture"
-	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/plugintest"
 	"github.com/msgstore-plugins/msgstore/plugins/check_telemetry/telemetry"
 )
@@ -32,11 +30,10 @@ func check(t *testing.T, s *fixture.Server, args ...string) plugintest.Output {
 	t.Helper()
 	args = append([]string{"-B", s.Base()}, args...)
 	out := plugintest.Run(t, plugintest.Build(t, "check_telemetry"), nil, args...)
-	var stdout, stderr bytes.Buffer
-	code := plugin.Execute(telemetry.Spec(), args, &stdout, &stderr, func(string) string { return "" })
-	head := func(s string) string { h, _, _ := strings.Cut(strings.SplitN(s, "\n", 2)[0], " | "); return h }
-	if code != out.Code || head(stdout.String()) != head(out.Stdout) {
-		t.Errorf("in-process run differs from the binary:\n%d %s\n%d %s", code, stdout.String(), out.Code, out.Stdout)
+	in := plugintest.RunSpec(t, telemetry.Spec(), nil, args...)
+	head := func(o plugintest.Output) string { h, _, _ := strings.Cut(o.Line1, " | "); return h }
+	if in.Code != out.Code || head(in) != head(out) {
+		t.Errorf("in-process run differs from the binary:\n%d %s\n%d %s", in.Code, in.Stdout, out.Code, out.Stdout)
 	}
 	if len(out.Stdout) >= 8192 {
 		t.Errorf("output is %d bytes", len(out.Stdout))

@@ -12,6 +12,7 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/plugin"
 	"github.com/msgstore-plugins/msgstore/lib/threshold"
 	"github.com/msgstore-plugins/msgstore/lib/units"
+	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
 // finding is a problem for line 1: a short text, the long output has the
@@ -176,10 +177,10 @@ func (rp *reporter) reportCapture(c *capture, now time.Time) {
 	case c.files == 0:
 		b.WriteString("no session recorded yet (is the userid right?)")
 	default:
-		fmt.Fprintf(&b, "%s (%s), newest %s ago", plural(c.files, "session file"), units.FormatBytes(uint64(c.bytes)), units.FormatAge(age(c.newest, now)))
+		fmt.Fprintf(&b, "%s (%s), newest %s ago", words.Count(c.files, "session file"), units.FormatBytes(uint64(c.bytes)), units.FormatAge(age(c.newest, now)))
 	}
 	if c.ignored > 0 {
-		fmt.Fprintf(&b, ", %s ignored", plural(c.ignored, "other entry"))
+		fmt.Fprintf(&b, ", %s ignored", words.Count(c.ignored, "other entry"))
 	}
 	if status != plugin.OK {
 		fmt.Fprintf(&b, "; remove %s to stop capturing", c.path)
@@ -194,12 +195,12 @@ func (rp *reporter) reportCapture(c *capture, now time.Time) {
 	}
 	rp.reportOwner(c)
 	if c.unreadable.n > 0 {
-		rp.add(secFiles, plugin.UNKNOWN, fmt.Sprintf("%s: %s unreadable", c.name(), plural(c.unreadable.n, "session file")),
-			fmt.Sprintf("%s: %s unreadable: %s", c.name(), plural(c.unreadable.n, "session file"), named(c.unreadable)))
+		rp.add(secFiles, plugin.UNKNOWN, fmt.Sprintf("%s: %s unreadable", c.name(), words.Count(c.unreadable.n, "session file")),
+			fmt.Sprintf("%s: %s unreadable: %s", c.name(), words.Count(c.unreadable.n, "session file"), named(c.unreadable)))
 	}
 	if c.unparsable.n > 0 {
 		rp.note(secFiles, "%s: %s not in the session format, not counted: %s",
-			c.name(), plural(c.unparsable.n, "file"), named(c.unparsable))
+			c.name(), words.Count(c.unparsable.n, "file"), named(c.unparsable))
 	}
 }
 
@@ -255,11 +256,11 @@ func (rp *reporter) reportNotKept() {
 		}
 	}
 	if rp.evictedUnreadable > 0 {
-		parts = append(parts, plural(rp.evictedUnreadable, "session file")+" unreadable")
+		parts = append(parts, words.Count(rp.evictedUnreadable, "session file")+" unreadable")
 		status = plugin.Worst(status, plugin.UNKNOWN)
 	}
 	if rp.evictedUnparsable > 0 {
-		parts = append(parts, plural(rp.evictedUnparsable, "file")+" not in the session format")
+		parts = append(parts, words.Count(rp.evictedUnparsable, "file")+" not in the session format")
 	}
 	text := fmt.Sprintf("... %d more captures not listed one by one (the %d listed are the worst and longest running)", n, len(rp.scan.captures))
 	if len(parts) > 0 {
@@ -299,8 +300,8 @@ func (rp *reporter) reportTotals(now time.Time) {
 		if s == plugin.CRITICAL {
 			rng = o.Critical
 		}
-		rp.add(secTotals, s, fmt.Sprintf("%s captured", plural(t.users, "user")),
-			fmt.Sprintf("%s captured, outside the %s range %s", plural(t.users, "user"), strings.ToLower(s.String()), rng))
+		rp.add(secTotals, s, fmt.Sprintf("%s captured", words.Count(t.users, "user")),
+			fmt.Sprintf("%s captured, outside the %s range %s", words.Count(t.users, "user"), strings.ToLower(s.String()), rng))
 	}
 	size := uint64(t.bytes)
 	lim := o.sizeLimits()
@@ -344,7 +345,7 @@ func (rp *reporter) reportLatency() {
 		status := plugin.Worst(threshold.Evaluate(p95, o.ResponseWarning, o.ResponseCritical),
 			threshold.Evaluate(mx, o.ResponseMaxWarning, o.ResponseMaxCritical))
 		text := fmt.Sprintf("%s: %s in %s: server response max %s (%s, user %s, session %s), p95 %s; server %s in all, client %s (longest wait %s)",
-			p, plural(int(st.lat.Count()), "response"), plural(st.sessions, "session"),
+			p, words.Count(int(st.lat.Count()), "response"), words.Count(st.sessions, "session"),
 			secs(mx), st.slowest.Command, st.slowestUser, st.slowestFile, secs(p95),
 			secs(st.serverTime), secs(st.clientTime), secs(st.clientMax))
 		rp.add(secLatency, status, fmt.Sprintf("%s response p95 %s max %s", p, secs(p95), secs(mx)), text)
@@ -384,11 +385,11 @@ func (rp *reporter) reportNotRead() {
 	}
 	if notRead > 0 {
 		rp.note(secNotes, "%s not read (%s reached): response times come from the %d newest sessions",
-			plural(notRead, "session file"), strings.Join(rp.stopped, ", "), rp.readDone)
+			words.Count(notRead, "session file"), strings.Join(rp.stopped, ", "), rp.readDone)
 	}
 	if partial > 0 {
 		rp.note(secNotes, "%s read only in part (--max-read-per-file %s or --max-read)",
-			plural(partial, "session file"), units.FormatBytes(uint64(rp.o.MaxReadPerFile)))
+			words.Count(partial, "session file"), units.FormatBytes(uint64(rp.o.MaxReadPerFile)))
 	}
 }
 
@@ -402,9 +403,9 @@ func (rp *reporter) summary(now time.Time) string {
 	var s string
 	if t.captures == 1 {
 		s = fmt.Sprintf("telemetry on: %s for %s, %s, %s", oldest.name, units.FormatAge(age(oldest.since, now)),
-			plural(oldest.files, "session"), units.FormatBytes(uint64(oldest.bytes)))
+			words.Count(oldest.files, "session"), units.FormatBytes(uint64(oldest.bytes)))
 	} else {
-		s = fmt.Sprintf("telemetry on: %s of %s, oldest %s for %s, %s", plural(t.captures, "capture"), plural(t.users, "user"),
+		s = fmt.Sprintf("telemetry on: %s of %s, oldest %s for %s, %s", words.Count(t.captures, "capture"), words.Count(t.users, "user"),
 			oldest.name, units.FormatAge(age(oldest.since, now)), units.FormatBytes(uint64(t.bytes)))
 	}
 	for _, f := range rp.latencyShorts() {
@@ -439,19 +440,6 @@ func (rp *reporter) problemSummary() string {
 		first += fmt.Sprintf(" (+%d more)", others)
 	}
 	return first
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	switch {
-	case strings.HasSuffix(noun, "y"):
-		noun = noun[:len(noun)-1] + "ies"
-	default:
-		noun += "s"
-	}
-	return strconv.Itoa(n) + " " + noun
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
