@@ -7,17 +7,23 @@ import (
 	"github.com/olorin/nagiosplugin"
 )
 
-// DurationLimits is a warning and a critical limit on a duration that is
-// bad when long (the age of a file, of a capture, of a saved result): a
-// value above a limit alerts, a limit of 0 (or less) is off. Perfdata
-// carries the limits in seconds, the unit of the value it goes with.
-type DurationLimits struct {
-	Warning, Critical time.Duration
+// Limits is a warning and a critical limit on a value that is bad when
+// high (the age of a file or a capture, the size of a directory): a value
+// above a limit alerts, a limit of 0 (or less) is off.
+type Limits[T ~int64 | ~uint64] struct {
+	Warning, Critical T
 }
+
+// DurationLimits are limits on an age; perfdata carries them in seconds,
+// the unit of the value they go with.
+type DurationLimits = Limits[time.Duration]
+
+// SizeLimits are limits in bytes; perfdata carries them in bytes.
+type SizeLimits = Limits[uint64]
 
 // Check returns CRITICAL above the critical limit, else WARNING above the
 // warning limit, else OK.
-func (l DurationLimits) Check(v time.Duration) nagiosplugin.Status {
+func (l Limits[T]) Check(v T) nagiosplugin.Status {
 	switch {
 	case l.Critical > 0 && v > l.Critical:
 		return nagiosplugin.CRITICAL
@@ -28,7 +34,7 @@ func (l DurationLimits) Check(v time.Duration) nagiosplugin.Status {
 }
 
 // Limit is the limit a value in state s crossed (0 for OK and UNKNOWN).
-func (l DurationLimits) Limit(s nagiosplugin.Status) time.Duration {
+func (l Limits[T]) Limit(s nagiosplugin.Status) T {
 	switch s {
 	case nagiosplugin.CRITICAL:
 		return l.Critical
@@ -38,60 +44,21 @@ func (l DurationLimits) Limit(s nagiosplugin.Status) time.Duration {
 	return 0
 }
 
-// PerfWarn is the warning limit as perfdata's warn field: seconds, "" when off.
-func (l DurationLimits) PerfWarn() string { return perfSeconds(l.Warning) }
+// PerfWarn is the warning limit as perfdata's warn field, "" when off.
+func (l Limits[T]) PerfWarn() string { return perfLimit(l.Warning) }
 
-// PerfCrit is the critical limit as perfdata's crit field.
-func (l DurationLimits) PerfCrit() string { return perfSeconds(l.Critical) }
+// PerfCrit is the critical limit as perfdata's crit field, "" when off.
+func (l Limits[T]) PerfCrit() string { return perfLimit(l.Critical) }
 
-// perfSeconds is d in seconds, exact (whole seconds print without a
-// fraction), or "" when d is off.
-func perfSeconds(d time.Duration) string {
-	if d <= 0 {
+// perfLimit writes a limit in the base unit of perfdata: a duration in
+// seconds, exact (whole seconds print without a fraction), anything else
+// as the integer it is.
+func perfLimit[T ~int64 | ~uint64](v T) string {
+	if v <= 0 {
 		return ""
 	}
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
-}
-
-// SizeLimits is a warning and a critical limit in bytes on something bad
-// when big (a directory, the files of a capture): a value above a limit
-// alerts, a limit of 0 is off. Perfdata carries the limits in bytes.
-type SizeLimits struct {
-	Warning, Critical uint64
-}
-
-// Check returns CRITICAL above the critical limit, else WARNING above the
-// warning limit, else OK.
-func (l SizeLimits) Check(v uint64) nagiosplugin.Status {
-	switch {
-	case l.Critical > 0 && v > l.Critical:
-		return nagiosplugin.CRITICAL
-	case l.Warning > 0 && v > l.Warning:
-		return nagiosplugin.WARNING
+	if d, ok := any(v).(time.Duration); ok {
+		return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
 	}
-	return nagiosplugin.OK
-}
-
-// Limit is the limit a value in state s crossed (0 for OK and UNKNOWN).
-func (l SizeLimits) Limit(s nagiosplugin.Status) uint64 {
-	switch s {
-	case nagiosplugin.CRITICAL:
-		return l.Critical
-	case nagiosplugin.WARNING:
-		return l.Warning
-	}
-	return 0
-}
-
-// PerfWarn is the warning limit as perfdata's warn field: bytes, "" when off.
-func (l SizeLimits) PerfWarn() string { return perfBytes(l.Warning) }
-
-// PerfCrit is the critical limit as perfdata's crit field.
-func (l SizeLimits) PerfCrit() string { return perfBytes(l.Critical) }
-
-func perfBytes(n uint64) string {
-	if n == 0 {
-		return ""
-	}
-	return strconv.FormatUint(n, 10)
+	return strconv.FormatUint(uint64(v), 10)
 }
