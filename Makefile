@@ -75,4 +75,4 @@ clean:
 
 # Packaging, installation, cross builds, man pages and benchmarks live in
 # their own makefiles.
--include mk/*.mk
+-include scripts/mk/*.mk

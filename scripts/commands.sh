@@ -36,7 +36,7 @@ done
 #
 # The check_* commands run the plugins where Nagios runs: use them when
 # Nagios runs on the Messaging Server host. Otherwise NRPE runs them there:
-# the *_nrpe commands at the end query the commands of nrpe/msgstore.cfg.
+# the *_nrpe commands at the end query the commands of packaging/nrpe/msgstore.cfg.
 HEAD
 	for p in $order; do
 		printf '\n# ---- %s ----\n\n' "$p"
@@ -47,7 +47,7 @@ HEAD
 # ---- through NRPE ----
 
 # The plugins run on the Messaging Server host by its NRPE daemon, with the
-# commands of nrpe/msgstore.cfg (installed as /etc/nagios/nrpe.d/msgstore.cfg;
+# commands of packaging/nrpe/msgstore.cfg (installed as /etc/nagios/nrpe.d/msgstore.cfg;
 # add -B and thresholds there: NRPE takes no arguments from the network).
 # -u: a timeout is UNKNOWN, not CRITICAL; -t 55: below Nagios' own 60 s.
 # $ARG1$: further check_nrpe options, e.g. -p 5666 or -2 (an NRPE 2 agent)

@@ -3,7 +3,7 @@
 // the NRPE snippet:
 //
 //	go run ./tools/mkman -format man -o build/man
-//	go run ./tools/mkman -format icinga2 -o icinga2/msgstore-commands.conf
+//	go run ./tools/mkman -format icinga2 -o packaging/icinga2/msgstore-commands.conf
 //
 // It finds every plugin by itself: `go list ./plugins/...` names the logic
 // packages (plugins/<check_name>/<pkg>, not package main) whose source

@@ -17,7 +17,7 @@ import (
 )
 
 // updateDocs rewrites the outputs shown under the README examples with
-// what the commands print now (go test ./integration -run TestREADMEExamples
+// what the commands print now (go test ./test/integration -run TestREADMEExamples
 // -update-docs); the commands themselves are never rewritten.
 var updateDocs = flag.Bool("update-docs", false, "rewrite the README example outputs from a run")
 

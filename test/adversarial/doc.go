@@ -24,7 +24,7 @@
 //     --reconstruct and --stored-cmd runs nothing; the rest of "safe with
 //     external commands" is referenced there.
 //
-// `go test -v -run TestCaseTable ./adversarial` prints the table of cases.
+// `go test -v -run TestCaseTable ./test/adversarial` prints the table of cases.
 // The permission cases need root (to run the plugin as nobody through
 // setpriv) and are skipped otherwise.
 package adversarial

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/bench.sh: `make bench` (full size) and `make bench-quick` (small).
+# test/bench/bench.sh: `make bench` (full size) and `make bench-quick` (small).
 #
 # Builds sample servers of configurable size and times our plugins against
 # what an administrator runs today (monitoring-plugins' check_disk,
@@ -97,7 +97,7 @@ fi
 [ -n "$TIME" ] || say "/usr/bin/time not found (Debian package time): peak RSS is not measured"
 
 say "building the generators"
-"$GO" build -o "$OUT/tools/benchtool" ./bench/benchtool
+"$GO" build -o "$OUT/tools/benchtool" ./test/bench/benchtool
 "$GO" build -o "$OUT/tools/mksample" ./tools/mksample
 BT=$OUT/tools/benchtool
 

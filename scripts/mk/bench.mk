@@ -1,5 +1,5 @@
 # Benchmarks (issue 10): our plugins timed against what an administrator
-# runs today, on sample servers of configurable size. See bench/README.md.
+# runs today, on sample servers of configurable size. See test/bench/README.md.
 #
 #   make bench        the full sizes (1,000,000 message files, a 2 GB log,
 #                     1 GB of telemetry): several minutes and ~5 GB of disk
@@ -7,7 +7,7 @@
 #   make bench-go     the Go benchmarks of the hot paths (go test -bench)
 #
 # Results: build/bench/results.md. Sizes, rounds and sections are
-# environment variables documented at the top of bench/bench.sh, e.g.
+# environment variables documented at the top of test/bench/bench.sh, e.g.
 #   make bench BENCH_ONLY=dblogs,cores BENCH_MSG_FILES=200000
 
 BENCH_OUT ?= $(BUILD)/bench
@@ -28,10 +28,10 @@ bench-build:
 	done
 
 bench: bench-deps bench-build
-	@BENCH_MODE=full GO="$(GO)" BIN="$(BIN)" BENCH_OUT="$(BENCH_OUT)" bench/bench.sh
+	@BENCH_MODE=full GO="$(GO)" BIN="$(BIN)" BENCH_OUT="$(BENCH_OUT)" test/bench/bench.sh
 
 bench-quick: bench-deps bench-build
-	@BENCH_MODE=quick GO="$(GO)" BIN="$(BIN)" BENCH_OUT="$(BENCH_OUT)" bench/bench.sh
+	@BENCH_MODE=quick GO="$(GO)" BIN="$(BIN)" BENCH_OUT="$(BENCH_OUT)" test/bench/bench.sh
 
 bench-go:
 	@mkdir -p $(BENCH_OUT)

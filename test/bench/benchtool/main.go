@@ -9,7 +9,7 @@
 //	benchtool telemetry -dir TELEMETRY -n 10000 -size 1GiB
 //	benchtool report -records RECORDS.tsv -raw DIR -machine MACHINE.txt
 //
-// The shell script bench/bench.sh drives it; nothing here times a plugin.
+// The shell script test/bench/bench.sh drives it; nothing here times a plugin.
 package main
 
 import (

@@ -308,9 +308,9 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 	gen := generated(t)
 	root := plugintest.ModuleRoot()
 	for format, path := range map[string]string{
-		"icinga2":          "icinga2/msgstore-commands.conf",
-		"icinga2-services": "icinga2/msgstore-services.conf",
-		"nrpe":             "nrpe/msgstore.cfg",
+		"icinga2":          "packaging/icinga2/msgstore-commands.conf",
+		"icinga2-services": "packaging/icinga2/msgstore-services.conf",
+		"nrpe":             "packaging/nrpe/msgstore.cfg",
 	} {
 		b, err := os.ReadFile(filepath.Join(root, path))
 		if err != nil || string(b) != gen[format] {

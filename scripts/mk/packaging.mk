@@ -6,8 +6,8 @@
 #   make install-man [MANDIR=/usr/share/man/man1] [DESTDIR=]
 #   make uninstall  (plugins and man pages)
 #   make man        man pages into build/man (from the go-flags definitions)
-#   make icinga2    regenerate icinga2/*.conf from the plugins' options
-#   make nrpe       regenerate nrpe/msgstore.cfg
+#   make icinga2    regenerate packaging/icinga2/*.conf from the plugins' options
+#   make nrpe       regenerate packaging/nrpe/msgstore.cfg
 #   make package    .deb and .rpm into dist/ (nfpm, built from source with
 #                   go install on first use: about 2 minutes once)
 #   make cross      every plugin for CROSS_PLATFORMS into build/cross/OS-ARCH/
@@ -59,11 +59,11 @@ man:
 # The committed Icinga 2 and NRPE files are generated; a test in
 # tools/mkman fails when they are stale.
 icinga2:
-	$(MKMAN) -format icinga2 -o icinga2/msgstore-commands.conf
-	$(MKMAN) -format icinga2-services -o icinga2/msgstore-services.conf
+	$(MKMAN) -format icinga2 -o packaging/icinga2/msgstore-commands.conf
+	$(MKMAN) -format icinga2-services -o packaging/icinga2/msgstore-services.conf
 
 nrpe:
-	$(MKMAN) -format nrpe -o nrpe/msgstore.cfg
+	$(MKMAN) -format nrpe -o packaging/nrpe/msgstore.cfg
 
 generated: icinga2 nrpe
 
@@ -91,17 +91,17 @@ stage-package: build man
 	@if [ -f nagios-commands.cfg ]; then cp nagios-commands.cfg $(PKG_STAGE)/nagios-commands.cfg; \
 	else echo "# msgstore plugins: Nagios command definitions" > $(PKG_STAGE)/nagios-commands.cfg; \
 		for p in $(PLUGINS); do [ -f plugins/$$p/commands.cfg ] && cat plugins/$$p/commands.cfg >> $(PKG_STAGE)/nagios-commands.cfg; done; true; fi
-	cp icinga2/msgstore-commands.conf $(PKG_STAGE)/msgstore-commands.conf
+	cp packaging/icinga2/msgstore-commands.conf $(PKG_STAGE)/msgstore-commands.conf
 	cp packaging/postinstall.sh $(PKG_STAGE)/postinstall.sh
 	@# /usr/share/doc/msgstore-plugins: the READMEs (--help points to them),
 	@# the example Icinga 2 services and the Debian copyright file.
 	mkdir -p $(PKG_STAGE)/doc
 	cp README.md packaging/copyright $(PKG_STAGE)/doc/
-	cp icinga2/README.md $(PKG_STAGE)/doc/README.icinga2.md
-	cp icinga2/msgstore-services.conf $(PKG_STAGE)/doc/icinga2-services.conf.example
+	cp packaging/icinga2/README.md $(PKG_STAGE)/doc/README.icinga2.md
+	cp packaging/icinga2/msgstore-services.conf $(PKG_STAGE)/doc/icinga2-services.conf.example
 	@for r in plugins/check_*/README.md; do p=$${r#plugins/}; cp $$r $(PKG_STAGE)/doc/README.$${p%/README.md}.md || exit 1; done
-	cp nrpe/msgstore.cfg $(PKG_STAGE)/deb/nrpe-msgstore.cfg
-	sed 's|/usr/lib/nagios/plugins|/usr/lib64/nagios/plugins|g' nrpe/msgstore.cfg > $(PKG_STAGE)/rpm/nrpe-msgstore.cfg
+	cp packaging/nrpe/msgstore.cfg $(PKG_STAGE)/deb/nrpe-msgstore.cfg
+	sed 's|/usr/lib/nagios/plugins|/usr/lib64/nagios/plugins|g' packaging/nrpe/msgstore.cfg > $(PKG_STAGE)/rpm/nrpe-msgstore.cfg
 
 package: stage-package $(NFPM)
 	@mkdir -p $(DIST)
