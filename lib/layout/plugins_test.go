@@ -131,6 +131,16 @@ func TestUnifiedSampleUnreadable(t *testing.T) {
 	}
 	out = runPlugin(t, "check_msglogs", true, nil, "-B", s.Base(), "--log-dir", s.Var("log"))
 	out.Expect(t, "MSGLOGS", 0)
+
+	// check_msgprocs cannot know which services are switched off: with
+	// every daemon of the default set running it is a WARNING saying so.
+	plugintest.StartDaemons(t, s.Base(), "stored", "enpd", "imapd", "popd", "mshttpd", "imsched", "dispatcher",
+		"job_controller", "tcp_smtp_server", "watcher")
+	out = runPlugin(t, "check_msgprocs", false, nil, "-B", s.Base())
+	out.Expect(t, "MSGPROCS", 1)
+	if want := "enabled services unknown, expecting the default set: Unified Configuration not readable, give --expect/--ignore"; !strings.Contains(out.Summary, want) {
+		t.Errorf("line 1 %q, want it to say %q", out.Line1, want)
+	}
 }
 
 // A relative -B means the same as the absolute one, in every path and
