@@ -31,7 +31,7 @@ const (
 // lines are dropped from the end (and counted), perfdata items are dropped
 // whole, never cut.
 func Render(service string, r *Result) string {
-	head := fmt.Sprintf("%s %s - %s", service, r.Status, Truncate(noSemicolons(oneLine(r.summary())), MaxSummaryBytes))
+	head := fmt.Sprintf("%s %s - %s", service, r.Status, Truncate(noSemicolons(oneLine(r.Headline())), MaxSummaryBytes))
 	first, rest := splitPerf(perfItems(r.Perf), MaxLine1Bytes-len(head)-len(" | "))
 	var b strings.Builder
 	b.WriteString(head)

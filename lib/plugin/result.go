@@ -17,15 +17,50 @@ type Result struct {
 	// Status is the overall state. Add and Raise keep it at the worst state
 	// seen; a check may also set it directly.
 	Status Status
-	// Summary is the text of line 1 after "SERVICE STATE - ". When empty, the
-	// texts of the lines that carry the overall state are joined.
+	// Summary is the text of line 1 after "SERVICE STATE - ". When empty,
+	// line 1 is built from Findings (see Headline), or else the texts of
+	// the lines that carry the overall state are joined.
 	Summary string
 	Lines   []Line
-	Perf    []Perf
+	// Findings are the problems for line 1, in the order found.
+	Findings []Finding
+	Perf     []Perf
 	// Text, when set, is printed as it is instead of the Nagios rendering:
 	// for output meant for people or scripts (a table, JSON). The exit code
 	// is still Status.
 	Text string
+}
+
+// Finding is one thing a check found: its state, its words for line 1 and
+// its long-output line.
+type Finding struct {
+	Status Status
+	// Short is the text for line 1.
+	Short string
+	// Long is the long-output line; "" reuses Short.
+	Long string
+	// Count is how many problems the finding stands for when it sums up
+	// several that have no line of their own; 0 means one.
+	Count int
+}
+
+// Report adds the long-output line of f, raises the overall state, and
+// keeps f for line 1 unless it is OK.
+func (r *Result) Report(f Finding) {
+	long := f.Long
+	if long == "" {
+		long = f.Short
+	}
+	r.Add(f.Status, "%s", long)
+	r.Found(f)
+}
+
+// Found keeps f for line 1 unless it is OK, for a check whose long-output
+// line says more than one finding, or whose findings are not one a line.
+func (r *Result) Found(f Finding) {
+	if f.Status != OK {
+		r.Findings = append(r.Findings, f)
+	}
 }
 
 // Add appends a long-output line and raises the overall state to s.
@@ -44,10 +79,14 @@ func (r *Result) Raise(s Status) {
 // AddPerf appends perfdata.
 func (r *Result) AddPerf(p ...Perf) { r.Perf = append(r.Perf, p...) }
 
-// summary returns the explicit summary or one built from the lines.
-func (r *Result) summary() string {
+// Headline is the text of line 1: the explicit summary, or one built
+// from the findings, or else from the lines.
+func (r *Result) Headline() string {
 	if r.Summary != "" {
 		return r.Summary
+	}
+	if s := WorstFinding(r.Status, r.Findings); s != "" {
+		return s
 	}
 	var parts []string
 	for _, l := range r.Lines {
@@ -59,6 +98,32 @@ func (r *Result) summary() string {
 		return "no result"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// WorstFinding is line 1 from findings: the first one in state worst, in
+// the words an admin acts on, and how many other problems there are, as in
+// "stored: ... is 3h old (critical 2h) (+2 more)". It is "" when no finding
+// is in state worst.
+func WorstFinding(worst Status, findings []Finding) string {
+	first := -1
+	problems := 0
+	for i, f := range findings {
+		if f.Status == OK {
+			continue
+		}
+		problems += max(f.Count, 1)
+		if first < 0 && f.Status == worst {
+			first = i
+		}
+	}
+	if first < 0 {
+		return ""
+	}
+	s := findings[first].Short
+	if problems > 1 {
+		s += fmt.Sprintf(" (+%d more)", problems-1)
+	}
+	return s
 }
 
 // Failure is an error that ends a check with a given state and one line,
@@ -84,6 +149,11 @@ func Criticalf(format string, args ...any) error {
 // next run reads again what this one reports, which is not OK.
 func (r *Result) commitFailed(err error) {
 	text := "cannot save state: " + err.Error()
+	if r.Summary == "" {
+		// Line 1 built from the findings says what the check found, as an
+		// explicit summary does.
+		r.Summary = WorstFinding(r.Status, r.Findings)
+	}
 	if r.Summary != "" {
 		r.Summary += "; " + text
 	}

@@ -35,7 +35,7 @@ func report(env *plugin.Env, res *plugin.Result, o *options, host *hostCores, s 
 	}
 	problems := append(append(append([]string(nil), host.problems...), s.problems...), f.problems...)
 	for _, p := range problems {
-		res.Add(plugin.UNKNOWN, "%s", p)
+		res.Report(plugin.Finding{Status: plugin.UNKNOWN, Short: p})
 	}
 	if host.disabled != "" {
 		res.Add(disabledState(o), "%s", host.disabled)
@@ -57,7 +57,9 @@ func report(env *plugin.Env, res *plugin.Result, o *options, host *hostCores, s 
 			res.Add(plugin.OK, "symlink not followed: %s", l)
 		}
 	}
-	res.Summary = summary(f, problems, s.dirsRead(), o)
+	// Line 1 names the cores, newest first, whatever the state: built here
+	// rather than from the findings, which are only what could not be read.
+	res.Summary = summary(f, res.Findings, s.dirsRead(), o)
 	if host.disabled != "" && len(f.cores) == 0 && len(problems) == 0 {
 		res.Summary += " (core dumps disabled: crashes leave no core)"
 	}
@@ -104,14 +106,10 @@ func whereSearched(roots []root) string {
 
 // summary is line 1: the cores, newest (and critical) first, or how much
 // was searched.
-func summary(f *findings, problems []string, dirs int, o *options) string {
+func summary(f *findings, problems []plugin.Finding, dirs int, o *options) string {
 	if len(f.cores) == 0 {
 		if len(problems) > 0 {
-			s := problems[0]
-			if len(problems) > 1 {
-				s += fmt.Sprintf(" (+%d more)", len(problems)-1)
-			}
-			return s
+			return plugin.WorstFinding(plugin.UNKNOWN, problems)
 		}
 		s := fmt.Sprintf("no core files in %s", words.Count(dirs, "directory"))
 		if len(f.ignored) > 0 {

@@ -122,6 +122,8 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if o.enabled() {
 		reportRate(env, res, &sum, o, dir, len(logs))
 	}
+	// Line 1 is one sentence about the logs (count, cause, age, rate),
+	// not a list of findings: built here rather than from plugin.Findings.
 	res.Summary = sum.render(res.Status, countStatus)
 	addVerbose(env, res, o, l, dir, logs)
 	return res, nil

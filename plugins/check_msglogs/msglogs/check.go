@@ -173,6 +173,9 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		results = append(results, r)
 	}
 	dirProblems := hygiene(res, o, selected, dirs, listings)
+	// Line 1 is built here, not from plugin.Findings: it groups the notes
+	// per service and names every one, and a note that is the counts must
+	// not be repeated on the log's long-output line, which shows them.
 	res.Summary = summary(results, dirProblems, savesPositions(env, o))
 	if !savesPositions(env, o) {
 		res.Summary += " (" + interactiveNote + ")"

@@ -71,6 +71,8 @@ func report(env *plugin.Env, exp expectation, s settings, tracked []string, snap
 		}
 		res.AddPerf(plugin.NewPerf("procs_"+v.d.name, float64(v.count), "").Thresholds(v.warn, v.crit).Bounds(0, math.NaN()))
 	}
+	// Line 1 is built here, not from plugin.Findings: it names every
+	// problem, stored's first, and the missing daemons in one phrase.
 	res.Summary = summarize(verdicts, c, exp.note)
 	return res
 }

@@ -30,7 +30,7 @@ func growthLimits(window time.Duration) trend.Limits {
 
 // checkGrowth records this run's counts of the growth channels, fits their
 // trend over the window and reports channels that keep growing.
-func checkGrowth(env *plugin.Env, res *plugin.Result, chans []*channel, queue string, o *options) []finding {
+func checkGrowth(env *plugin.Env, res *plugin.Result, chans []*channel, queue string, o *options) []plugin.Finding {
 	if err := o.Resolve(env.Getenv); err != nil {
 		return growthUnavailable(res, err)
 	}
@@ -52,7 +52,7 @@ func checkGrowth(env *plugin.Env, res *plugin.Result, chans []*channel, queue st
 		counts[c.Name] = c
 	}
 	next := growthState{Channels: map[string]*trend.History{}}
-	var found []finding
+	var found []plugin.Finding
 	for _, ch := range o.GrowthChannels {
 		c, ok := counts[ch]
 		if !ok || c.Err != nil {
@@ -75,17 +75,17 @@ func checkGrowth(env *plugin.Env, res *plugin.Result, chans []*channel, queue st
 	return found
 }
 
-func growthUnavailable(res *plugin.Result, err error) []finding {
+func growthUnavailable(res *plugin.Result, err error) []plugin.Finding {
 	text := fmt.Sprintf("cannot keep the queue history (%v): growth not checked; give a writable --state-dir or --no-growth", err)
 	res.Add(plugin.UNKNOWN, "%s", text)
-	return []finding{{plugin.UNKNOWN, "cannot keep the queue history: growth not checked"}}
+	return []plugin.Finding{{Status: plugin.UNKNOWN, Short: "cannot keep the queue history: growth not checked"}}
 }
 
 // evaluateGrowth fits one channel's history. A channel grows when, over the
 // window, the fitted rate adds at least --growth-warning messages AND it
 // still holds at least half that many more than at the window's start: a
 // queue that has since drained is not growing, whatever its slope was.
-func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.History, window time.Duration, o *options) (finding, bool) {
+func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.History, window time.Duration, o *options) (plugin.Finding, bool) {
 	// A few runs over a third of the window (15m at most, so that a long
 	// window does not delay the first verdict for hours) make a trend.
 	minSpan := min(window/3, 15*time.Minute)
@@ -93,7 +93,7 @@ func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.His
 	if err != nil {
 		res.Add(plugin.OK, "%s growth: collecting history (%s so far; needs 3 runs spanning at least %s of the last %s)",
 			ch, words.Count(runsIn(h, env.Now, window), "run"), units.FormatAge(minSpan), units.FormatAge(window))
-		return finding{}, false
+		return plugin.Finding{}, false
 	}
 	span := fit.Span()
 	rise := fit.Slope * span.Seconds()
@@ -110,7 +110,7 @@ func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.His
 	rate := fmt.Sprintf("%+.0f/h over the last %s", fit.PerHour(), units.FormatAge(span))
 	if status == plugin.OK {
 		res.Add(plugin.OK, "%s growth: %s (%.0f -> %.0f messages)", ch, rate, fit.First.Value, fit.Last.Value)
-		return finding{}, false
+		return plugin.Finding{}, false
 	}
 	hint := ""
 	if ch == "ims-ms" {
@@ -121,7 +121,7 @@ func evaluateGrowth(env *plugin.Env, res *plugin.Result, ch string, h *trend.His
 		limit = o.GrowthCritical
 	}
 	res.Add(status, "%s (%s, %s at %.0f messages)%s", words, rate, strings.ToLower(status.String()), limit, hint)
-	return finding{status, words}, true
+	return plugin.Finding{Status: status, Short: words}, true
 }
 
 // runsIn counts the samples of the window (for "collecting history").

@@ -38,7 +38,7 @@ func FuzzGrowthState(f *testing.F) {
 		res := &plugin.Result{}
 		found := checkGrowth(plugin.NewTestEnv(now, nil), res, chans, queue, o)
 		for _, fd := range found {
-			if fd.status == plugin.OK || !validStatus(fd.status) || strings.ContainsAny(fd.text, "\n|") {
+			if fd.Status == plugin.OK || !validStatus(fd.Status) || strings.ContainsAny(fd.Short, "\n|") {
 				t.Fatalf("finding %+v", fd)
 			}
 		}

@@ -87,7 +87,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	// among findings of the same state (it says why the counts are high),
 	// and its line leads the long output unless it is OK.
 	res, growth := &plugin.Result{}, &plugin.Result{}
-	var problems []finding
+	var problems []plugin.Finding
 	if !o.NoGrowth {
 		problems = checkGrowth(env, growth, chans, dir, o)
 	}
@@ -109,7 +109,8 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	if env.Verbose > 0 {
 		res.Add(plugin.OK, "queue %s (%s): %d channels, %d temporary files in the top directory", dir, source, len(chans), topTemp)
 	}
-	res.Summary = summary(env.Now, res, chans, problems)
+	res.Findings = append(res.Findings, problems...)
+	totals(env.Now, res, chans)
 	return res, nil
 }
 
@@ -161,21 +162,15 @@ func addNamed(chans []*channel, dir string, o *options) []*channel {
 	return chans
 }
 
-// finding is one problem, worded for line 1.
-type finding struct {
-	status plugin.Status
-	text   string
-}
-
 // reportChannel evaluates one channel and adds its line and perfdata.
-func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) []finding {
+func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) []plugin.Finding {
 	lim := o.limitsFor(c.Name)
 	if c.Err != nil {
 		text := fmt.Sprintf("%s: cannot read %s: %s", c.Name, c.Dir, errtext.Reason(c.Err))
 		res.Add(plugin.UNKNOWN, "%s", text)
-		return []finding{{plugin.UNKNOWN, text}}
+		return []plugin.Finding{{Status: plugin.UNKNOWN, Short: text}}
 	}
-	var found []finding
+	var found []plugin.Finding
 	status := plugin.OK
 	var reasons []string
 	if s := threshold.Evaluate(float64(c.Messages), lim.warn, lim.crit); s != plugin.OK {
@@ -184,7 +179,7 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 			r = lim.crit
 		}
 		reasons = append(reasons, fmt.Sprintf("%s %s", strings.ToLower(s.String()), r))
-		found = append(found, finding{s, fmt.Sprintf("%s: %s waiting (%s %s)", c.Name, words.Count(c.Messages, "message"), strings.ToLower(s.String()), r)})
+		found = append(found, plugin.Finding{Status: s, Short: fmt.Sprintf("%s: %s waiting (%s %s)", c.Name, words.Count(c.Messages, "message"), strings.ToLower(s.String()), r)})
 		status = plugin.Worst(status, s)
 	}
 	age := time.Duration(0)
@@ -193,7 +188,7 @@ func reportChannel(env *plugin.Env, res *plugin.Result, c *channel, o *options) 
 	}
 	if s, limit := ageStatus(age, c.Messages > 0, lim); s != plugin.OK {
 		reasons = append(reasons, fmt.Sprintf("oldest older than %s %s", strings.ToLower(s.String()), units.FormatAge(limit)))
-		found = append(found, finding{s, fmt.Sprintf("%s: oldest message waiting %s (%s %s)", c.Name, units.FormatAge(age), strings.ToLower(s.String()), units.FormatAge(limit))})
+		found = append(found, plugin.Finding{Status: s, Short: fmt.Sprintf("%s: oldest message waiting %s (%s %s)", c.Name, units.FormatAge(age), strings.ToLower(s.String()), units.FormatAge(limit))})
 		status = plugin.Worst(status, s)
 	}
 
@@ -247,7 +242,7 @@ func channelText(env *plugin.Env, c *channel, age time.Duration) string {
 }
 
 // reportHeld adds the held total and evaluates its thresholds.
-func reportHeld(res *plugin.Result, chans []*channel, o *options) []finding {
+func reportHeld(res *plugin.Result, chans []*channel, o *options) []plugin.Finding {
 	total, in := 0, 0
 	for _, c := range chans {
 		total += c.Held
@@ -273,11 +268,13 @@ func reportHeld(res *plugin.Result, chans []*channel, o *options) []finding {
 		r = o.HeldCritical
 	}
 	res.Add(s, "%s (%s %s)", text, strings.ToLower(s.String()), r)
-	return []finding{{s, fmt.Sprintf("%s (%s %s)", words.Count(total, "held message"), strings.ToLower(s.String()), r)}}
+	return []plugin.Finding{{Status: s, Short: fmt.Sprintf("%s (%s %s)", words.Count(total, "held message"), strings.ToLower(s.String()), r)}}
 }
 
-// summary is line 1: the worst finding, or the totals when all is well.
-func summary(now time.Time, res *plugin.Result, chans []*channel, problems []finding) string {
+// totals adds the perfdata of all messages and, when all is well, says
+// line 1: the totals, as no finding has words for them. When something is
+// wrong, line 1 is built from the findings.
+func totals(now time.Time, res *plugin.Result, chans []*channel) {
 	messages, busy := 0, 0
 	var oldest *channel
 	for _, c := range chans {
@@ -290,35 +287,12 @@ func summary(now time.Time, res *plugin.Result, chans []*channel, problems []fin
 		}
 	}
 	res.AddPerf(plugin.NewPerf("messages", float64(messages), "").Bounds(0, math.NaN()))
-	if res.Status == plugin.OK {
-		if messages == 0 {
-			return fmt.Sprintf("queue empty (%s)", words.Count(len(chans), "channel"))
-		}
-		return fmt.Sprintf("%s waiting in %s, oldest %s in %s", words.Count(messages, "message"),
+	switch {
+	case res.Status != plugin.OK:
+	case messages == 0:
+		res.Summary = fmt.Sprintf("queue empty (%s)", words.Count(len(chans), "channel"))
+	default:
+		res.Summary = fmt.Sprintf("%s waiting in %s, oldest %s in %s", words.Count(messages, "message"),
 			words.Count(busy, "channel"), units.FormatAge(max(now.Sub(oldest.Oldest), 0)), oldest.Name)
 	}
-	var worst []finding
-	for _, f := range problems {
-		if f.status == res.Status {
-			worst = append(worst, f)
-		}
-	}
-	if len(worst) == 0 {
-		return ""
-	}
-	s := worst[0].text
-	if n := countProblems(problems); n > 1 {
-		s += fmt.Sprintf(" (+%d more)", n-1)
-	}
-	return s
-}
-
-func countProblems(problems []finding) int {
-	n := 0
-	for _, f := range problems {
-		if f.status != plugin.OK {
-			n++
-		}
-	}
-	return n
 }

@@ -285,7 +285,7 @@ func TestUnreadableChannel(t *testing.T) {
 	}
 	res := &plugin.Result{}
 	found := reportChannel(plugin.NewTestEnv(time.Now(), nil), res, c, &options{})
-	if res.Status != plugin.UNKNOWN || len(found) != 1 || !strings.Contains(found[0].text, "tcp_local: cannot read ") {
+	if res.Status != plugin.UNKNOWN || len(found) != 1 || !strings.Contains(found[0].Short, "tcp_local: cannot read ") {
 		t.Errorf("status %v, findings %v", res.Status, found)
 	}
 }

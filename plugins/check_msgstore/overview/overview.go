@@ -295,8 +295,12 @@ func aggregate(outs []outcome) *plugin.Result {
 	return res
 }
 
+// firstLine is a check's own line 1, or else its first line of long output.
 func firstLine(r *plugin.Result) string {
 	s := r.Summary
+	if s == "" {
+		s = plugin.WorstFinding(r.Status, r.Findings)
+	}
 	if s == "" && len(r.Lines) > 0 {
 		s = r.Lines[0].Text
 	}

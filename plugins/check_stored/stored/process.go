@@ -18,7 +18,7 @@ import (
 
 // processResult is the pid file and process finding.
 type processResult struct {
-	finding
+	plugin.Finding
 	running bool // the pid file's pid is a live stored
 	ready   bool // ... and the pid file says ready (or holds no state)
 }
@@ -116,21 +116,21 @@ func judgeState(o *options, pf PidFile, path string, pidAge time.Duration) proce
 	switch pf.State {
 	case StateReady:
 		text := fmt.Sprintf("%s running (pid %d), ready", name, pf.Pid)
-		return processResult{finding: finding{plugin.OK, text + fmt.Sprintf(" for %s (%s)", units.FormatAge(pidAge), path), text}, running: true, ready: true}
+		return processResult{Finding: found(plugin.OK, text+fmt.Sprintf(" for %s (%s)", units.FormatAge(pidAge), path), text), running: true, ready: true}
 	case "":
 		text := fmt.Sprintf("%s running (pid %d)", name, pf.Pid)
-		return processResult{finding: finding{plugin.OK, text + fmt.Sprintf("; %s holds no state word, so only the process is checked", path), text}, running: true, ready: true}
+		return processResult{Finding: found(plugin.OK, text+fmt.Sprintf("; %s holds no state word, so only the process is checked", path), text), running: true, ready: true}
 	case StateInit:
 		if pidAge > limit {
 			short := fmt.Sprintf("%s stuck in init (recovering) for %s (critical %s)", name, units.FormatAge(pidAge), units.FormatAge(limit))
-			return processResult{finding: finding{plugin.CRITICAL, fmt.Sprintf("%s; pid %d (%s): database recovery is not finishing, see BASE/log/default", short, pf.Pid, path), short}, running: true}
+			return processResult{Finding: found(plugin.CRITICAL, fmt.Sprintf("%s; pid %d (%s): database recovery is not finishing, see BASE/log/default", short, pf.Pid, path), short), running: true}
 		}
 		short := fmt.Sprintf("%s recovering: pid file says init for %s (critical after %s)", name, units.FormatAge(pidAge), units.FormatAge(limit))
-		return processResult{finding: finding{plugin.WARNING, fmt.Sprintf("%s; pid %d, %s", short, pf.Pid, path), short}, running: true}
+		return processResult{Finding: found(plugin.WARNING, fmt.Sprintf("%s; pid %d, %s", short, pf.Pid, path), short), running: true}
 	}
 	short := fmt.Sprintf("%s pid file says %q, expected ready or init", name, pf.State)
 	r := unknown(fmt.Sprintf("%s; %s is running (pid %d), state unknown (%s)", short, name, pf.Pid, path))
-	r.summary, r.running = short, true
+	r.Short, r.running = short, true
 	return r
 }
 
@@ -154,9 +154,9 @@ func describeProcess(i procinfo.Info) string {
 }
 
 func critical(text, summary string) processResult {
-	return processResult{finding: finding{plugin.CRITICAL, text, summary}}
+	return processResult{Finding: found(plugin.CRITICAL, text, summary)}
 }
 
 func unknown(text string) processResult {
-	return processResult{finding: finding{plugin.UNKNOWN, text, text}}
+	return processResult{Finding: found(plugin.UNKNOWN, text, text)}
 }

@@ -91,11 +91,9 @@ func (o *options) Validate() error {
 	return nil
 }
 
-// finding is one long-output line; summary is its shorter form for line 1.
-type finding struct {
-	status  plugin.Status
-	text    string
-	summary string
+// found is a finding: its long-output line and its shorter form for line 1.
+func found(s plugin.Status, long, short string) plugin.Finding {
+	return plugin.Finding{Status: s, Short: short, Long: long}
 }
 
 func check(env *plugin.Env, o *options) (*plugin.Result, error) {
@@ -108,10 +106,9 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		return nil, plugin.Unknownf("%v", err)
 	}
 	res := &plugin.Result{}
-	var findings []finding
 
 	proc := checkProcess(env, o, l)
-	findings = append(findings, proc.finding)
+	res.Report(proc.Finding)
 	res.AddPerf(
 		plugin.NewPerf("stored_running", boolValue(proc.running), "").Thresholds(noRange{}, rangeString("1:")).Bounds(0, 1),
 		plugin.NewPerf("stored_ready", boolValue(proc.ready), "").Thresholds(rangeString("1:"), noRange{}).Bounds(0, 1),
@@ -122,7 +119,7 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 		env.Stage("stat %s", lim.stamp.File)
 		r := stamps.Read(l.Config, lim.stamp, env.Now)
 		readings = append(readings, r)
-		findings = append(findings, judgeStamp(r, lim, o.FutureTolerance.D()))
+		res.Report(judgeStamp(r, lim, o.FutureTolerance.D()))
 		if r.Exists {
 			res.AddPerf(plugin.NewPerf(lim.stamp.Key+"_age", seconds(r.Age), "s").
 				Thresholds(rangeString(lim.age.PerfWarn()), rangeString(lim.age.PerfCrit())))
@@ -130,74 +127,56 @@ func check(env *plugin.Env, o *options) (*plugin.Result, error) {
 	}
 
 	if o.StoredCmd != "" {
-		findings = append(findings, runStoredCmd(env, o.StoredCmd, l.Base))
+		res.Report(runStoredCmd(env, o.StoredCmd, l.Base))
 	}
 
-	for _, f := range findings {
-		res.Add(f.status, "%s", f.text)
+	if res.Status == plugin.OK {
+		res.Summary = allClear(proc, readings)
 	}
-	res.Summary = summarize(res.Status, findings, proc, readings)
 	addVerbose(env, res, o, l, readings)
 	return res, nil
 }
 
-// summarize is line 1: the worst finding in words an admin acts on, and how
-// many other problems there are; when all is well, the process and the
-// stamp ages in one short line.
-func summarize(worst plugin.Status, findings []finding, proc processResult, readings []stamps.Reading) string {
-	if worst == plugin.OK {
-		parts := []string{proc.finding.summary}
-		for _, r := range readings {
-			parts = append(parts, fmt.Sprintf("%s %s ago", r.Stamp.Short, units.FormatAge(max(r.Age, 0))))
-		}
-		return parts[0] + " - " + strings.Join(parts[1:], ", ") // no ';' in line 1: Nagios makes it ':'
+// allClear is line 1 when all is well: the process and the stamp ages in
+// one short line, rather than the first finding (which would say only the
+// process). When something is wrong, line 1 is built from the findings.
+func allClear(proc processResult, readings []stamps.Reading) string {
+	parts := []string{proc.Short}
+	for _, r := range readings {
+		parts = append(parts, fmt.Sprintf("%s %s ago", r.Stamp.Short, units.FormatAge(max(r.Age, 0))))
 	}
-	var first string
-	problems := 0
-	for _, f := range findings {
-		if f.status == plugin.OK {
-			continue
-		}
-		problems++
-		if first == "" && f.status == worst {
-			first = f.summary
-		}
-	}
-	if problems > 1 {
-		first += fmt.Sprintf(" (+%d more)", problems-1)
-	}
-	return first
+	return parts[0] + " - " + strings.Join(parts[1:], ", ") // no ';' in line 1: Nagios makes it ':'
 }
 
 // judgeStamp turns a stamp reading into a finding.
-func judgeStamp(r stamps.Reading, lim limits, tolerance time.Duration) finding {
+func judgeStamp(r stamps.Reading, lim limits, tolerance time.Duration) plugin.Finding {
 	name := r.Stamp.File
 	limitsText := fmt.Sprintf("warning %s, critical %s", units.FormatAge(lim.age.Warning), units.FormatAge(lim.age.Critical))
 	switch {
 	case r.Err != nil:
 		msg := fmt.Sprintf("cannot examine %s: %v", name, r.Err)
-		return finding{plugin.UNKNOWN, msg, msg}
+		return found(plugin.UNKNOWN, msg, msg)
 	case !r.Exists:
-		return finding{plugin.CRITICAL,
+		return found(plugin.CRITICAL,
 			fmt.Sprintf("%s: %s is missing (stored touches it at every %s; wrong --base, or stored has never run here)", r.Stamp.Stopped, r.Path, r.Stamp.Task),
-			fmt.Sprintf("%s: %s is missing", r.Stamp.Stopped, name)}
+			fmt.Sprintf("%s: %s is missing", r.Stamp.Stopped, name))
 	case r.Age < -tolerance:
 		ahead := units.FormatAge((-r.Age).Round(time.Second))
-		return finding{plugin.WARNING,
+		return found(plugin.WARNING,
 			fmt.Sprintf("%s is %s in the future (%s): clock skew or a wrong clock, its age means nothing (tolerance %s)", name, ahead, r.ModTime.Format(time.RFC3339), units.FormatAge(tolerance)),
-			fmt.Sprintf("%s is %s in the future: clock skew?", name, ahead)}
+			fmt.Sprintf("%s is %s in the future: clock skew?", name, ahead))
 	}
 	if s := lim.age.Check(r.Age); s != plugin.OK {
 		return staleFinding(s, r, strings.ToLower(s.String()), lim.age.Limit(s))
 	}
 	text := fmt.Sprintf("%s: last %s %s ago (%s)", name, r.Stamp.Task, units.FormatAge(max(r.Age, 0)), limitsText)
-	return finding{plugin.OK, text, text}
+	return found(plugin.OK, text, text)
 }
 
-func staleFinding(s plugin.Status, r stamps.Reading, level string, limit time.Duration) finding {
+func staleFinding(s plugin.Status, r stamps.Reading, level string, limit time.Duration) plugin.Finding {
 	short := fmt.Sprintf("%s: %s is %s old (%s %s)", r.Stamp.Stopped, r.Stamp.File, units.FormatAge(r.Age), level, units.FormatAge(limit))
 	long := fmt.Sprintf("%s; last %s at %s, expected about every %s", short, r.Stamp.Task, r.ModTime.Format(time.RFC3339), units.FormatAge(r.Stamp.Interval))
-	return finding{s, long, short}
+	return found(s, long, short)
 }
 
 func boolValue(b bool) float64 {

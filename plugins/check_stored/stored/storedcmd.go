@@ -27,7 +27,7 @@ var cmdEnv = []string{"PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL=C"}
 // output open used to turn an exit 0 into "WaitDelay expired" and live
 // on). Its text and the meaning of each non-zero code are not documented,
 // so only the exit code decides.
-func runStoredCmd(env *plugin.Env, path, base string) finding {
+func runStoredCmd(env *plugin.Env, path, base string) plugin.Finding {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(base, path)
 	}
@@ -40,7 +40,7 @@ func runStoredCmd(env *plugin.Env, path, base string) finding {
 	})
 	if err != nil {
 		msg := fmt.Sprintf("cannot run %s -t: %s", path, startErrText(err))
-		return finding{plugin.UNKNOWN, msg, msg}
+		return found(plugin.UNKNOWN, msg, msg)
 	}
 	env.OnTimeout(p.Kill)
 	env.Stage("running %s -t (pid %d)", path, p.Pid())
@@ -49,23 +49,23 @@ func runStoredCmd(env *plugin.Env, path, base string) finding {
 	switch {
 	case res.Killed:
 		msg := fmt.Sprintf("%s -t did not finish before the timeout", path)
-		return finding{plugin.UNKNOWN, msg, msg}
+		return found(plugin.UNKNOWN, msg, msg)
 	case res.Signal != "":
 		// Killed by a signal: stored -t gave no status at all.
 		msg := fmt.Sprintf("%s -t ended without a status: signal: %s", path, res.Signal)
-		return finding{plugin.UNKNOWN, msg, msg}
+		return found(plugin.UNKNOWN, msg, msg)
 	case res.ExitCode == 0:
 		text := fmt.Sprintf("%s -t: exit 0", path)
 		if last != "" {
 			text += ": " + last
 		}
-		return finding{plugin.OK, text, text}
+		return found(plugin.OK, text, text)
 	default:
 		short := fmt.Sprintf("stored -t reports a problem (exit %d)", res.ExitCode)
 		if last != "" {
 			short += ": " + last
 		}
-		return finding{plugin.CRITICAL, fmt.Sprintf("%s -t exited %d: %s", path, res.ExitCode, orNoOutput(last)), short}
+		return found(plugin.CRITICAL, fmt.Sprintf("%s -t exited %d: %s", path, res.ExitCode, orNoOutput(last)), short)
 	}
 }
 

@@ -15,19 +15,10 @@ import (
 	"github.com/msgstore-plugins/msgstore/lib/words"
 )
 
-// finding is a problem for line 1: a short text, the long output has the
-// detail.
-type finding struct {
-	status plugin.Status
-	short  string
-}
-
 type reporter struct {
 	*run
-	res       *plugin.Result
-	findings  []finding
-	sections  []section // of each line of res.Lines
-	uncounted int       // findings summed up in one line (captures not listed)
+	res      *plugin.Result
+	sections []section // of each line of res.Lines
 }
 
 // section orders the OK lines of long output: what the sessions say first,
@@ -71,18 +62,23 @@ func (r *run) report() *plugin.Result {
 	rp.reportTotals(now)
 	rp.reportLatency()
 	rp.reportNotRead()
-	rp.res.Summary = rp.summary(now)
+	if rp.res.Status == plugin.OK {
+		rp.res.Summary = rp.allClear(now)
+	}
 	rp.order()
 	return rp.res
 }
 
 // add records a long-output line, and a finding for line 1 unless OK.
 func (rp *reporter) add(sec section, s plugin.Status, short, long string) {
-	rp.res.Add(s, "%s", long)
+	rp.report(sec, plugin.Finding{Status: s, Short: short, Long: long})
+}
+
+// report records the long-output line of f in section sec, and f for
+// line 1 unless OK.
+func (rp *reporter) report(sec section, f plugin.Finding) {
+	rp.res.Report(f)
 	rp.sections = append(rp.sections, sec)
-	if s != plugin.OK {
-		rp.findings = append(rp.findings, finding{s, short})
-	}
 }
 
 // note is an OK line of long output.
@@ -125,9 +121,7 @@ func (rp *reporter) reportOff() {
 	rp.res.AddPerf(rp.latencyPerf()...)
 	if rp.res.Status == plugin.OK {
 		rp.res.Summary = "telemetry off"
-		return
 	}
-	rp.res.Summary = rp.problemSummary()
 }
 
 func age(t, now time.Time) time.Duration {
@@ -266,11 +260,9 @@ func (rp *reporter) reportNotKept() {
 	if len(parts) > 0 {
 		text += ": " + strings.Join(parts, ", ")
 	}
-	rp.add(secTotals, status, fmt.Sprintf("%d more captures: %s", n, strings.Join(parts, ", ")), text)
 	// Line 1's "(+N more)" counts each of them, as if listed.
-	if bad := n - set.dropped[plugin.OK]; status != plugin.OK && bad > 1 {
-		rp.uncounted += bad - 1
-	}
+	rp.report(secTotals, plugin.Finding{Status: status, Short: fmt.Sprintf("%d more captures: %s", n, strings.Join(parts, ", ")),
+		Long: text, Count: n - set.dropped[plugin.OK]})
 }
 
 // totals over all captures.
@@ -393,11 +385,9 @@ func (rp *reporter) reportNotRead() {
 	}
 }
 
-// summary is line 1: the worst finding, or what is on.
-func (rp *reporter) summary(now time.Time) string {
-	if rp.res.Status != plugin.OK {
-		return rp.problemSummary()
-	}
+// allClear is line 1 when all is well: what is on, which no finding says.
+// When something is wrong, line 1 is built from the findings.
+func (rp *reporter) allClear(now time.Time) string {
 	t := rp.sum(now)
 	oldest := rp.scan.totals.oldest
 	var s string
@@ -422,24 +412,6 @@ func (rp *reporter) latencyShorts() []string {
 		}
 	}
 	return out
-}
-
-// problemSummary names the first of the worst findings and counts the
-// other problems.
-func (rp *reporter) problemSummary() string {
-	var first string
-	others := rp.uncounted
-	for _, f := range rp.findings {
-		if f.status == rp.res.Status && first == "" {
-			first = f.short
-			continue
-		}
-		others++
-	}
-	if others > 0 {
-		first += fmt.Sprintf(" (+%d more)", others)
-	}
-	return first
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
