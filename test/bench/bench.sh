@@ -29,7 +29,7 @@
 #   BENCH_KEEP            1: keep the generated servers in $BENCH_OUT/work
 #   BIN, GO, BENCH_OUT    build/bin, go, build/bench
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 REPO=$PWD
 
 MODE=${BENCH_MODE:-full}
