@@ -309,10 +309,20 @@ func runWithWatchdog(spec Spec, env *Env, stop interrupt) *Result {
 	select {
 	case r := <-done:
 		// The result is the check's own and will be printed: only now may
-		// it save what it consumed.
+		// it save what it consumed. Saving stays under the timeout (a state
+		// dir on a hung file system): at the timeout the result is printed
+		// all the same, so what was read is reported, and whatever was not
+		// saved is read, and reported, again by the next run.
 		env.Stage("saving state")
-		if err := env.Commit(); err != nil {
-			r.commitFailed(err)
+		saved := make(chan error, 1)
+		go func() { saved <- env.Commit() }()
+		select {
+		case err := <-saved:
+			if err != nil {
+				r.commitFailed(err)
+			}
+		case <-timer.C:
+			r.commitFailed(fmt.Errorf("timed out after %s", units.FormatAge(env.Timeout)))
 		}
 		return r
 	case <-timer.C:
