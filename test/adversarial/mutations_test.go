@@ -89,14 +89,6 @@ var mutations = []mutation{
 	}},
 }
 
-func mutationNames() []string {
-	var out []string
-	for _, m := range mutations {
-		out = append(out, m.name)
-	}
-	return out
-}
-
 // openToNobody makes the sample root and its parents traversable and the
 // tree readable by an unprivileged user, as a real server's files are to
 // the monitoring user (the test's temporary directories are 0700).

@@ -88,7 +88,7 @@ func hasCompressedSuffix(name string) bool {
 func logDirs(l *layout.Layout, conf *layout.Configuration, option string) (dirs, sources map[string]string, partial string) {
 	dirs, sources = map[string]string{}, map[string]string{}
 	for _, svc := range services {
-		d := l.Log
+		var d string
 		switch {
 		case option != "":
 			d, sources[svc] = option, "--log-dir"
