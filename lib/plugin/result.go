@@ -155,7 +155,7 @@ func (r *Result) commitFailed(err error) {
 		r.Summary = WorstFinding(r.Status, r.Findings)
 	}
 	if r.Summary != "" {
-		r.Summary += "; " + text
+		r.Summary += " - " + text
 	}
 	r.Add(UNKNOWN, "%s", text)
 }
